@@ -1,0 +1,167 @@
+"""The immutable ``Array``: a thin, read-only handle on a numpy (or cupy) buffer.
+
+Operators and methods (``+``, ``@``, indexing, ``.at``, ``.sum()``...) are installed on ``Array``
+and on every ``Tracer`` by ``_src/numpy/methods.py``, so both behave alike.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+
+
+class Array:
+    """An immutable n-dimensional array, the value type of functorch_lite.
+
+    Create one with ``functorch_lite.numpy.asarray`` (or ``array``, ``zeros``...). Arrays never
+    change: write ``x = x.at[idx].set(v)`` instead of ``x[idx] = v``.
+
+    Example:
+        >>> import functorch_lite.numpy as jnp
+        >>> x = jnp.asarray([1.0, 2.0])
+        >>> x * 2
+        Array([2., 4.], dtype=float32)
+    """
+
+    __slots__ = ("_value",)
+    # Make `numpy_array + Array` defer to Array.__radd__ instead of converting the Array.
+    __array_priority__ = 100
+
+    def __init__(self, value: Any):
+        self._value = value
+
+    # ---- shape & dtype -------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._value.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._value.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self._value.ndim
+
+    @property
+    def size(self) -> int:
+        return self._value.size
+
+    @property
+    def aval(self):
+        from .core import ShapedArray
+
+        return ShapedArray(self._value.shape, self._value.dtype)
+
+    @property
+    def device(self) -> str:
+        return "cpu" if isinstance(self._value, (np.ndarray, np.generic)) else "gpu"
+
+    # ---- conversion to Python / numpy ---------------------------------------------------------
+    def __array__(self, dtype=None, copy=None):
+        value = _to_numpy(self._value)
+        if dtype is not None and np.dtype(dtype) != value.dtype:
+            return value.astype(dtype)
+        if copy:
+            return np.array(value, copy=True)
+        # A read-only view: writing through it must not change this immutable Array.
+        view = np.asarray(value).view()
+        view.flags.writeable = False
+        return view
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __int__(self) -> int:
+        return int(self._value)
+
+    def __float__(self) -> float:
+        return float(self._value)
+
+    def __complex__(self) -> complex:
+        return complex(self._value)
+
+    def __index__(self) -> int:
+        if self._value.dtype.kind not in "iub":
+            raise TypeError(
+                f"only integer arrays can be used as an index, got dtype {self._value.dtype}"
+            )
+        return int(self._value)
+
+    def __len__(self) -> int:
+        if self._value.ndim == 0:
+            raise TypeError("len() of a 0-d Array (a scalar); use x.item() for its value")
+        return self._value.shape[0]
+
+    def __iter__(self):
+        if self._value.ndim == 0:
+            raise TypeError("iteration over a 0-d Array (a scalar)")
+        return (Array(v) for v in self._value)
+
+    def item(self) -> Any:
+        """The value of a one-element array as a Python scalar."""
+        if self._value.size != 1:
+            raise ValueError(
+                f"item() needs an array with exactly one element, got shape {self.shape}"
+            )
+        return _to_numpy(self._value).item()
+
+    def tolist(self) -> Any:
+        """The array as nested Python lists of Python scalars."""
+        return _to_numpy(self._value).tolist()
+
+    def copy(self) -> Array:
+        return Array(self._value.copy())
+
+    def block_until_ready(self) -> Array:
+        """No-op on numpy (computation is synchronous); kept for JAX compatibility."""
+        return self
+
+    # ---- immutability & hashing -----------------------------------------------------------------
+    def __setitem__(self, idx, value):
+        raise TypeError(
+            "functorch_lite Arrays are immutable, so item assignment is not supported. "
+            "Write `x = x.at[idx].set(value)` instead of `x[idx] = value` "
+            "(and .at[idx].add/multiply/min/max for the other updates)."
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # == is elementwise, like numpy and JAX
+
+    def __reduce__(self):
+        return (Array, (_to_numpy(self._value).copy(),))
+
+    # ---- printing -------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return _format(_to_numpy(self._value), "Array")
+
+    def __str__(self) -> str:
+        return str(_to_numpy(self._value))
+
+    def _repr_html_(self) -> str:
+        value = _to_numpy(self._value)
+        body = np.array2string(value, separator=", ", threshold=200)
+        shape = "×".join(map(str, value.shape)) or "scalar"
+        return (
+            f"<div><b>Array</b> <code>{dtypes.short_name(value.dtype)}[{shape}]</code> "
+            f"on {self.device}<pre>{body}</pre></div>"
+        )
+
+    def __format__(self, spec: str) -> str:
+        if self._value.ndim == 0:
+            return format(self.item(), spec)
+        return format(str(self), spec)
+
+
+def _to_numpy(value: Any) -> np.ndarray:
+    if isinstance(value, (np.ndarray, np.generic)):
+        return np.asarray(value)
+    return value.get()  # cupy
+
+
+def _format(value: np.ndarray, name: str) -> str:
+    prefix = f"{name}("
+    body = np.array2string(value, separator=", ", prefix=prefix)
+    # bool and the defaults still show their dtype, like JAX.
+    return f"{prefix}{body}, dtype={value.dtype})"

@@ -1,0 +1,1 @@
+"""The transformations, one interpreter (trace) each: jvp, reverse (tape), batching, staging."""

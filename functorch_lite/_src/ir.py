@@ -1,0 +1,255 @@
+"""The IR: a jaxpr-like program of equations over variables, its printer, and the optimisation
+passes run before jit lowers it (simplification, common-subexpression and dead-code elimination).
+"""
+from __future__ import annotations
+
+import keyword
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from .core import Primitive, ShapedArray
+
+
+class Var:
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray):
+        self.aval = aval
+
+
+class Literal:
+    """A scalar constant written inline in the program (a Python or 0-d numpy scalar)."""
+
+    __slots__ = ("val", "aval")
+
+    def __init__(self, val: Any, aval: ShapedArray):
+        self.val = val
+        self.aval = aval
+
+    def __repr__(self) -> str:
+        v = self.val
+        if isinstance(v, (bool, np.bool_)):
+            return str(bool(v))
+        return repr(v.item() if isinstance(v, np.generic) else v)
+
+    def key(self) -> Any:
+        return ("lit", self.aval.dtype.str, repr(self))
+
+
+class Eqn:
+    __slots__ = ("prim", "invars", "outvars", "params")
+
+    def __init__(self, prim: Primitive, invars: list, outvars: list, params: dict):
+        self.prim = prim
+        self.invars = invars
+        self.outvars = outvars
+        self.params = params
+
+
+class Jaxpr:
+    """A closed program: ``constvars`` bound to ``consts``, ``invars`` the arguments."""
+
+    def __init__(self, constvars, consts, invars, eqns, outvars):
+        self.constvars: list[Var] = constvars
+        self.consts: list[Any] = consts
+        self.invars: list[Var] = invars
+        self.eqns: list[Eqn] = eqns
+        self.outvars: list[Var | Literal] = outvars
+
+    def __repr__(self) -> str:
+        return pretty_print(self)
+
+    __str__ = __repr__
+
+    @property
+    def in_avals(self) -> list[ShapedArray]:
+        return [v.aval for v in self.invars]
+
+    @property
+    def out_avals(self) -> list[ShapedArray]:
+        return [v.aval for v in self.outvars]
+
+
+# ------------------------------------------------------------------------------------------------
+# Names and printing
+# ------------------------------------------------------------------------------------------------
+
+_RESERVED = {"xp", "np"}
+
+
+def _names():
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    n = 0
+    while True:
+        s, k = "", n
+        while True:
+            s = letters[k % 26] + s
+            k = k // 26 - 1
+            if k < 0:
+                break
+        n += 1
+        if not keyword.iskeyword(s) and s not in _RESERVED:
+            yield s
+
+
+def name_vars(jaxpr: Jaxpr) -> dict[Var, str]:
+    gen = _names()
+    names: dict[Var, str] = {}
+    for v in jaxpr.constvars + jaxpr.invars:
+        names[v] = next(gen)
+    for eqn in jaxpr.eqns:
+        for v in eqn.outvars:
+            names[v] = next(gen)
+    return names
+
+
+def format_param(v: Any) -> str:
+    if isinstance(v, np.dtype):
+        return v.name
+    if isinstance(v, type) and issubclass(v, np.generic):
+        return np.dtype(v).name
+    return repr(v)
+
+
+def pretty_print(jaxpr: Jaxpr) -> str:
+    names = name_vars(jaxpr)
+
+    def atom(v: Any) -> str:
+        if isinstance(v, Literal):
+            return f"{v!r}:{v.aval.str_short()}"
+        return names[v]
+
+    def binder(v: Var) -> str:
+        return f"{names[v]}:{v.aval.str_short()}"
+
+    consts = " ".join(binder(v) for v in jaxpr.constvars)
+    args = " ".join(binder(v) for v in jaxpr.invars)
+    lines = [f"{{ lambda {consts}; {args}. let"]
+    for eqn in jaxpr.eqns:
+        lhs = " ".join(binder(v) for v in eqn.outvars)
+        params = " ".join(f"{k}={format_param(p)}" for k, p in eqn.params.items())
+        head = eqn.prim.name + (f"[{params}]" if params else "")
+        rhs = " ".join(atom(v) for v in eqn.invars)
+        lines.append(f"    {lhs} = {head} {rhs}")
+    outs = ", ".join(atom(v) for v in jaxpr.outvars)
+    lines.append(f"  in ({outs}{',' if len(jaxpr.outvars) == 1 else ''}) }}")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------
+# Passes
+# ------------------------------------------------------------------------------------------------
+
+
+def _literal_value(v: Any) -> Any:
+    return v.val if isinstance(v, Literal) else None
+
+
+def _is_literal(v: Any, value: float) -> bool:
+    return isinstance(v, Literal) and np.all(np.asarray(v.val) == value)
+
+
+def _simplify(eqn: Eqn) -> Any:
+    """A variable or literal that ``eqn``'s single output equals, or None."""
+    name = eqn.prim.name
+    ins, out = eqn.invars, eqn.outvars[0]
+
+    def same(v: Any) -> bool:  # forwarding v is only safe if it already has out's shape/dtype
+        return v.aval.shape == out.aval.shape and v.aval.dtype == out.aval.dtype
+
+    if name == "mul":
+        for i, j in ((0, 1), (1, 0)):
+            if _is_literal(ins[j], 1) and same(ins[i]):
+                return ins[i]
+    elif name in ("add", "sub"):
+        if _is_literal(ins[1], 0) and same(ins[0]):
+            return ins[0]
+        if name == "add" and _is_literal(ins[0], 0) and same(ins[1]):
+            return ins[1]
+    elif name == "div":
+        if _is_literal(ins[1], 1) and same(ins[0]):
+            return ins[0]
+    elif name in ("convert_element_type", "reshape", "broadcast_in_dim", "squeeze",
+                  "expand_dims"):
+        if same(ins[0]):
+            return ins[0]
+    elif name == "transpose":
+        if tuple(eqn.params["permutation"]) == tuple(range(len(out.aval.shape))):
+            return ins[0]
+    elif name in ("reduce_sum", "reduce_max", "reduce_min"):
+        if not eqn.params["axes"]:
+            return ins[0]
+    return None
+
+
+def _param_key(params: dict) -> Any:
+    items = []
+    for k, v in params.items():
+        if isinstance(v, np.dtype):
+            v = ("dtype", v.str)
+        items.append((k, v))
+    key = tuple(items)
+    hash(key)
+    return key
+
+
+def optimize(jaxpr: Jaxpr) -> Jaxpr:
+    """Simplify algebraic identities, then CSE, then DCE. Returns a new Jaxpr."""
+    subst: dict[Var, Any] = {}
+
+    def read(v: Any) -> Any:
+        while isinstance(v, Var) and v in subst:
+            v = subst[v]
+        return v
+
+    seen: dict[Any, list] = {}
+    eqns: list[Eqn] = []
+    for eqn in jaxpr.eqns:
+        invars = [read(v) for v in eqn.invars]
+        eqn = Eqn(eqn.prim, invars, eqn.outvars, eqn.params)
+        if not eqn.prim.multiple_results:
+            target = _simplify(eqn)
+            if target is not None:
+                subst[eqn.outvars[0]] = target
+                continue
+        try:
+            key = (
+                eqn.prim,
+                tuple(v.key() if isinstance(v, Literal) else id(v) for v in invars),
+                _param_key(eqn.params),
+            )
+        except TypeError:  # unhashable params: never merged
+            key = None
+        if key is not None and key in seen:
+            for old, new in zip(eqn.outvars, seen[key]):
+                subst[old] = new
+            continue
+        if key is not None:
+            seen[key] = eqn.outvars
+        eqns.append(eqn)
+    outvars = [read(v) for v in jaxpr.outvars]
+
+    # Dead-code elimination: keep what an output needs, walking backwards.
+    live = {v for v in outvars if isinstance(v, Var)}
+    kept: list[Eqn] = []
+    for eqn in reversed(eqns):
+        if any(v in live for v in eqn.outvars):
+            kept.append(eqn)
+            live.update(v for v in eqn.invars if isinstance(v, Var))
+    kept.reverse()
+    constvars, consts = [], []
+    for v, c in zip(jaxpr.constvars, jaxpr.consts):
+        if v in live:
+            constvars.append(v)
+            consts.append(c)
+    return Jaxpr(constvars, consts, jaxpr.invars, kept, outvars)
+
+
+def literal_for(value: Any) -> Literal:
+    """A Literal for a Python scalar (weak) or a 0-d numpy value (strong)."""
+    if dtypes.is_python_scalar(value):
+        return Literal(value, ShapedArray((), dtypes.python_scalar_dtype(value), weak=True))
+    value = np.asarray(value)
+    return Literal(value.dtype.type(value.item()), ShapedArray((), value.dtype))

@@ -1,0 +1,139 @@
+"""Turning user inputs into Arrays, and dtype promotion before a primitive is bound."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..array import Array
+from ..core import Tracer, _backends_in_use
+
+
+def is_arraylike(x: Any) -> bool:
+    return type(x) is Array or isinstance(x, Tracer)
+
+
+def _strong_leaf_dtype(x: Any) -> np.dtype | None:
+    """The widest strong (numpy) dtype inside a nested list, None if it holds only Python scalars."""
+    if isinstance(x, (list, tuple)):
+        found = None
+        for e in x:
+            d = _strong_leaf_dtype(e)
+            if d is not None:
+                found = d if found is None else dtypes.promote_types(found, d)
+        return found
+    if isinstance(x, (np.ndarray, np.generic)):
+        return x.dtype
+    return None
+
+
+def _contains_traced(x: Any) -> bool:
+    if isinstance(x, (list, tuple)):
+        return any(_contains_traced(e) for e in x)
+    return is_arraylike(x)
+
+
+def asarray(x: Any, dtype: Any = None, copy: bool | None = None) -> Any:
+    """Convert ``x`` to an Array (tracers pass through). Python scalars and lists become the
+    default dtypes (float32/int32); numpy arrays keep their dtype; ``dtype`` converts.
+
+    Example:
+        >>> asarray([1, 2]).dtype
+        dtype('int32')
+    """
+    want = None if dtype is None else dtypes.canonicalize(dtype)
+    if type(x) is Array or isinstance(x, Tracer):
+        if want is not None and x.dtype != want:
+            from ..prims.shape import convert_element_type
+
+            return convert_element_type(x, want)
+        return x
+    if dtypes.is_python_scalar(x):
+        return Array(np.asarray(x, dtype=want or dtypes.python_scalar_dtype(x)))
+    if isinstance(x, (list, tuple)):
+        if _contains_traced(x):
+            from .shape_ops import stack
+
+            return asarray(stack([asarray(e) for e in x]), dtype=want)
+        value = np.asarray(x)
+        if want is None and value.dtype.kind in "biufc":
+            # Python scalars in the list are weak, numpy scalars strong (as for operators).
+            strong = _strong_leaf_dtype(x)
+            rank = dtypes.kind_rank(value.dtype)
+            if strong is None or rank > dtypes.kind_rank(strong):
+                want = dtypes.default_dtype_for_rank(rank)
+            else:
+                want = strong
+        elif want is None:
+            want = value.dtype
+        return _from_numpy(value.astype(want, copy=False), copy=False)
+    if isinstance(x, (np.ndarray, np.generic)):
+        value = np.asarray(x)
+        if want is not None and value.dtype != want:
+            return _from_numpy(value.astype(want), copy=False)
+        # Arrays are immutable: take a private copy so later writes to `x` cannot leak in.
+        return _from_numpy(value, copy=copy is not False)
+    if type(x).__module__.startswith("cupy"):
+        _backends_in_use["cupy"] = True
+        value = x if want is None else x.astype(want)
+        return Array(value.copy() if copy is not False else value)
+    if hasattr(x, "__jax_array__"):
+        return asarray(x.__jax_array__(), dtype)
+    if hasattr(x, "__array__"):
+        return asarray(np.asarray(x), dtype)
+    raise TypeError(
+        f"cannot convert an object of type {type(x).__name__} to an Array; pass a number, a "
+        "(nested) list, a numpy array or an Array"
+    )
+
+
+def _from_numpy(value: np.ndarray, copy: bool) -> Array:
+    if value.dtype.kind not in "biufc":
+        raise TypeError(f"Arrays hold numeric or bool data, got dtype {value.dtype}")
+    if copy:
+        value = value.copy()
+    return Array(value)
+
+
+def as_operand(x: Any, name: str = "argument") -> Any:
+    """Arrays and tracers as they are; Python scalars stay weak; anything else via asarray."""
+    if type(x) is Array or isinstance(x, Tracer) or dtypes.is_python_scalar(x):
+        return x
+    try:
+        return asarray(x)
+    except TypeError:
+        raise TypeError(
+            f"{name} of type {type(x).__name__} is not an array, a number or a list"
+        ) from None
+
+
+def promote(*args: Any) -> list:
+    """Bring ``args`` to one dtype by the promotion table; Python scalars stay weak scalars."""
+    args = [as_operand(a) for a in args]
+    dt = dtypes.result_type(*args)
+    from ..prims.shape import convert_element_type
+
+    out = []
+    for a in args:
+        if dtypes.is_python_scalar(a):
+            out.append(a)  # weak: numpy keeps the array's dtype (NEP 50)
+        elif a.dtype != dt:
+            out.append(convert_element_type(a, dt))
+        else:
+            out.append(a)
+    if all(dtypes.is_python_scalar(a) for a in out):
+        out[0] = asarray(out[0], dt)  # only scalars: one must carry the dtype
+    return out
+
+
+def promote_inexact(*args: Any) -> list:
+    """Like ``promote``, then ints and bools become the default float (for exp, sin, ...)."""
+    args = promote(*args)
+    dt = dtypes.result_type(*args)
+    if dt.kind in "fc":
+        return args
+    from ..prims.shape import convert_element_type
+
+    f = dtypes.default_float
+    return [f.type(a) if dtypes.is_python_scalar(a) else convert_element_type(a, f) for a in args]

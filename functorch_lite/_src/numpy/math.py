@@ -1,0 +1,320 @@
+"""Elementwise math, comparisons and reductions with numpy's names and JAX's promotion rules."""
+from __future__ import annotations
+
+import builtins
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import dtypes
+from ..array import Array
+from ..core import EVAL, Primitive, _backends_in_use, _state
+from ..prims import elementwise as E
+from ..prims import reduce as R
+from ..prims import shape as S
+from ._convert import asarray, promote, promote_inexact
+from .shape_ops import _axes, _axis, ravel
+
+
+def _binary_op(prim: Primitive, x: Any, y: Any) -> Any:
+    """``prim(x, y)`` after promotion. The fast path (two concrete Arrays of one dtype, no
+    transformation running) calls the numpy kernel directly: it is every eager op's cost."""
+    if (type(x) is Array and type(y) is Array and _state.trace is EVAL
+            and x._value.dtype == y._value.dtype and not _backends_in_use["cupy"]):
+        return Array(prim.impl(x._value, y._value))
+    x, y = promote(x, y)
+    return prim.bind(x, y)
+
+
+def _make_binary(prim: Primitive, name: str, inexact: bool = False) -> Callable:
+    if inexact:
+        def op(x: Any, y: Any, /) -> Any:
+            x, y = promote_inexact(x, y)
+            return prim.bind(x, y)
+    else:
+        def op(x: Any, y: Any, /) -> Any:
+            return _binary_op(prim, x, y)
+    op.__name__ = name
+    op.__doc__ = f"Elementwise ``{name}`` with numpy broadcasting. Example: ``{name}(x, y)``."
+    return op
+
+
+def _make_unary(prim: Primitive, name: str, inexact: bool = True) -> Callable:
+    def op(x: Any, /) -> Any:
+        if type(x) is Array and _state.trace is EVAL and not _backends_in_use["cupy"] and (
+            not inexact or x._value.dtype.kind in "fc"
+        ):
+            return Array(prim.impl(x._value))
+        (x,) = promote_inexact(x) if inexact else promote(x)
+        return prim.bind(x)
+
+    op.__name__ = name
+    op.__doc__ = f"Elementwise ``{name}``. Example: ``{name}(x)``."
+    return op
+
+
+add = _make_binary(E.add_p, "add")
+subtract = _make_binary(E.sub_p, "subtract")
+multiply = _make_binary(E.mul_p, "multiply")
+true_divide = _make_binary(E.div_p, "true_divide", inexact=True)
+divide = true_divide
+maximum = _make_binary(E.max_p, "maximum")
+minimum = _make_binary(E.min_p, "minimum")
+arctan2 = _make_binary(E.atan2_p, "arctan2", inexact=True)
+remainder = _make_binary(E.rem_p, "remainder")
+mod = remainder
+equal = _make_binary(E.eq_p, "equal")
+not_equal = _make_binary(E.ne_p, "not_equal")
+less = _make_binary(E.lt_p, "less")
+less_equal = _make_binary(E.le_p, "less_equal")
+greater = _make_binary(E.gt_p, "greater")
+greater_equal = _make_binary(E.ge_p, "greater_equal")
+bitwise_and = _make_binary(E.and_p, "bitwise_and")
+bitwise_or = _make_binary(E.or_p, "bitwise_or")
+bitwise_xor = _make_binary(E.xor_p, "bitwise_xor")
+
+negative = _make_unary(E.neg_p, "negative", inexact=False)
+exp = _make_unary(E.exp_p, "exp")
+log = _make_unary(E.log_p, "log")
+log1p = _make_unary(E.log1p_p, "log1p")
+expm1 = _make_unary(E.expm1_p, "expm1")
+tanh = _make_unary(E.tanh_p, "tanh")
+sin = _make_unary(E.sin_p, "sin")
+cos = _make_unary(E.cos_p, "cos")
+tan = _make_unary(E.tan_p, "tan")
+arcsin = _make_unary(E.asin_p, "arcsin")
+arccos = _make_unary(E.acos_p, "arccos")
+arctan = _make_unary(E.atan_p, "arctan")
+sinh = _make_unary(E.sinh_p, "sinh")
+cosh = _make_unary(E.cosh_p, "cosh")
+arcsinh = _make_unary(E.asinh_p, "arcsinh")
+arccosh = _make_unary(E.acosh_p, "arccosh")
+arctanh = _make_unary(E.atanh_p, "arctanh")
+sqrt = _make_unary(E.sqrt_p, "sqrt")
+absolute = _make_unary(E.abs_p, "absolute", inexact=False)
+abs = absolute
+sign = _make_unary(E.sign_p, "sign", inexact=False)
+floor = _make_unary(E.floor_p, "floor")
+ceil = _make_unary(E.ceil_p, "ceil")
+isfinite = _make_unary(E.is_finite_p, "isfinite")
+invert = _make_unary(E.not_p, "invert", inexact=False)
+bitwise_not = invert
+
+
+def logical_not(x: Any, /) -> Any:
+    """Elementwise logical not (the result is bool)."""
+    return invert(asarray(x, bool))
+
+
+def logical_and(x: Any, y: Any, /) -> Any:
+    return bitwise_and(asarray(x, bool), asarray(y, bool))
+
+
+def logical_or(x: Any, y: Any, /) -> Any:
+    return bitwise_or(asarray(x, bool), asarray(y, bool))
+
+
+def round(x: Any, decimals: int = 0) -> Any:  # noqa: A001
+    """Round half to even, like numpy. Example: ``round(x, 2)``."""
+    (x,) = promote(x)
+    if decimals == 0:
+        return E.round_(x)
+    scale = 10.0 ** decimals
+    return divide(E.round_(multiply(x, scale)), scale)
+
+
+def floor_divide(x: Any, y: Any, /) -> Any:
+    """Elementwise ``x // y`` (floor of the quotient)."""
+    x, y = promote(x, y)
+    if dtypes.result_type(x, y).kind in "fc":
+        return E.floor(E.div(x, y))
+    return E.floor_divide(x, y)
+
+
+def power(x: Any, y: Any, /) -> Any:
+    """Elementwise ``x ** y``. A Python int exponent uses repeated multiplication (exact)."""
+    if isinstance(y, int) and not isinstance(y, bool):
+        (x,) = promote(x)
+        if y < 0:
+            if dtypes.dtype_of(x).kind not in "fc":
+                raise ValueError("integers to negative integer powers are not allowed")
+            return E.div(1.0, E.integer_pow(x, -y))
+        return E.integer_pow(x, y)
+    x, y = promote(x, y)
+    return E.pow_(x, y)
+
+
+def square(x: Any, /) -> Any:
+    """Elementwise ``x * x``."""
+    (x,) = promote(x)
+    return E.integer_pow(x, 2)
+
+
+def reciprocal(x: Any, /) -> Any:
+    """Elementwise ``1 / x``."""
+    (x,) = promote_inexact(x)
+    return E.div(1.0, x)
+
+
+def exp2(x: Any, /) -> Any:
+    (x,) = promote_inexact(x)
+    return E.exp(E.mul(x, float(np.log(2.0))))
+
+
+def log2(x: Any, /) -> Any:
+    (x,) = promote_inexact(x)
+    return E.div(E.log(x), float(np.log(2.0)))
+
+
+def log10(x: Any, /) -> Any:
+    (x,) = promote_inexact(x)
+    return E.div(E.log(x), float(np.log(10.0)))
+
+
+def logaddexp(x: Any, y: Any, /) -> Any:
+    """``log(exp(x) + exp(y))`` computed without overflow."""
+    x, y = promote_inexact(x, y)
+    m = E.max_(x, y)
+    m = S.stop_gradient_p.bind(m)
+    return E.add(m, E.log(E.add(E.exp(E.sub(x, m)), E.exp(E.sub(y, m)))))
+
+
+def where(condition: Any, x: Any = None, y: Any = None, /) -> Any:
+    """``x`` where ``condition`` holds, else ``y`` (three-argument form).
+
+    Example:
+        >>> where(asarray([True, False]), 1.0, 0.0)
+        Array([1., 0.], dtype=float32)
+    """
+    if x is None or y is None:
+        raise NotImplementedError(
+            "where(condition) with one argument (nonzero) is not supported yet; pass x and y"
+        )
+    c = asarray(condition, bool)
+    x, y = promote(x, y)
+    return E.select(c, x, y)
+
+
+def clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
+    """Limit values to ``[a_min, a_max]``. Example: ``clip(x, 0.0, 1.0)``."""
+    out = a
+    if a_min is not None:
+        out = maximum(out, a_min)
+    if a_max is not None:
+        out = minimum(out, a_max)
+    return asarray(out)
+
+
+# ---- reductions -------------------------------------------------------------------------------
+
+
+def _sum_dtype(dt: np.dtype) -> np.dtype:
+    # Small ints and bools sum in the default int, as in JAX.
+    if dt.kind == "b" or (dt.kind in "iu" and dt.itemsize < dtypes.default_int.itemsize):
+        return dtypes.default_int if dt.kind != "u" else np.dtype(
+            f"uint{dtypes.default_int.itemsize * 8}")
+    return dt
+
+
+def _reduce(fn: Callable, a: Any, axis: Any, keepdims: bool) -> Any:
+    axes = _axes(axis, a.ndim)
+    out = fn(a, axes)
+    if keepdims:
+        out = S.reshape(out, tuple(1 if i in axes else s for i, s in enumerate(a.shape)))
+    return out
+
+
+def sum(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Sum over ``axis`` (an int, tuple, or None for all). Example: ``sum(x, axis=0)``."""
+    a = asarray(a)
+    dt = _sum_dtype(a.dtype) if dtype is None else dtypes.canonicalize(dtype)
+    return _reduce(R.reduce_sum, S.convert_element_type(a, dt), axis, keepdims)
+
+
+def mean(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:
+    """Arithmetic mean over ``axis``. Integer inputs give the default float."""
+    a = asarray(a)
+    dt = dtypes.canonicalize(dtype) if dtype is not None else (
+        a.dtype if a.dtype.kind in "fc" else dtypes.default_float)
+    a = S.convert_element_type(a, dt)
+    axes = _axes(axis, a.ndim)
+    n = int(np.prod([a.shape[i] for i in axes], dtype=np.int64))
+    return E.div(_reduce(R.reduce_sum, a, axes, keepdims), float(n))
+
+
+def _extremum(fn: Callable, name: str) -> Callable:
+    def op(a: Any, axis: Any = None, keepdims: bool = False, initial: Any = None) -> Any:
+        a = asarray(a)
+        axes = _axes(axis, a.ndim)
+        if builtins.any(a.shape[i] == 0 for i in axes) and initial is None:
+            raise ValueError(f"{name} of an empty axis has no identity; pass initial=")
+        out = _reduce(fn, a, axes, keepdims)
+        if initial is not None:
+            out = (maximum if name == "max" else minimum)(out, initial)
+        return out
+
+    op.__name__ = name
+    op.__doc__ = f"The {name}imum over ``axis``. Example: ``{name}(x, axis=0)``."
+    return op
+
+
+max = _extremum(R.reduce_max, "max")  # noqa: A001
+min = _extremum(R.reduce_min, "min")  # noqa: A001
+amax = max
+amin = min
+
+
+def _arg(fn: Callable, name: str) -> Callable:
+    def op(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+        a = asarray(a)
+        if axis is None:
+            out = fn(ravel(a), 0)
+            return S.reshape(out, (1,) * a.ndim) if keepdims else out
+        ax = _axis(axis, a.ndim)
+        out = fn(a, ax)
+        if keepdims:
+            out = S.reshape(out, tuple(1 if i == ax else s for i, s in enumerate(a.shape)))
+        return out
+
+    op.__name__ = name
+    op.__doc__ = f"Indices of the {name[3:]}imum along ``axis`` (flattened if None)."
+    return op
+
+
+argmax = _arg(R.argmax, "argmax")
+argmin = _arg(R.argmin, "argmin")
+
+
+def cumsum(a: Any, axis: int | None = None, dtype: Any = None) -> Any:
+    """Cumulative sum along ``axis`` (of the flattened array if None)."""
+    a = asarray(a)
+    dt = _sum_dtype(a.dtype) if dtype is None else dtypes.canonicalize(dtype)
+    a = S.convert_element_type(a, dt)
+    if axis is None:
+        return R.cumsum(ravel(a), 0)
+    return R.cumsum(a, _axis(axis, a.ndim))
+
+
+def all(a: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """True where every element along ``axis`` is true."""
+    return _reduce(R.reduce_min, asarray(a, bool), axis, keepdims)
+
+
+def any(a: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """True where some element along ``axis`` is true."""
+    return _reduce(R.reduce_max, asarray(a, bool), axis, keepdims)
+
+
+def var(a: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
+    """Variance over ``axis`` with ``ddof`` delta degrees of freedom."""
+    a = asarray(a)
+    m = mean(a, axis, keepdims=True)
+    d = subtract(a, m)
+    axes = _axes(axis, a.ndim)
+    n = int(np.prod([a.shape[i] for i in axes], dtype=np.int64))
+    return E.div(sum(multiply(d, d), axis, keepdims=keepdims), float(n - ddof))
+
+
+def std(a: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
+    """Standard deviation over ``axis``."""
+    return sqrt(var(a, axis, ddof, keepdims))

@@ -1,0 +1,106 @@
+"""Operators and methods shared by ``Array`` and every ``Tracer`` (installed at import)."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..array import Array
+from ..core import Tracer
+from ..prims import elementwise as E
+from . import indexing, linalg_ops, math, shape_ops
+from ._convert import asarray
+
+
+def _swap(f):
+    return lambda self, other: f(other, self)
+
+
+def _checked(f, symbol: str):
+    """Wrap a binary op so unsupported operand types give NotImplemented (Python then tries the
+    reflected method and finally raises its usual TypeError naming both types)."""
+
+    def op(self, other):
+        if isinstance(other, (str, bytes, dict, set)) or other is None:
+            return NotImplemented
+        return f(self, other)
+
+    op.__name__ = f"__{symbol}__"
+    return op
+
+
+def _astype(self, dtype: Any) -> Any:
+    return asarray(self, dtype=dtype)
+
+
+def _reshape(self, *shape: Any, order: str = "C") -> Any:
+    if len(shape) == 1 and not isinstance(shape[0], int):
+        shape = tuple(shape[0])
+    return shape_ops.reshape(self, shape, order=order)
+
+
+def _transpose(self, *axes: Any) -> Any:
+    if len(axes) == 1 and not isinstance(axes[0], int):
+        axes = axes[0]
+    return shape_ops.transpose(self, axes or None)
+
+
+_BINARY = {
+    "add": math.add, "sub": math.subtract, "mul": math.multiply, "truediv": math.true_divide,
+    "floordiv": math.floor_divide, "mod": math.remainder, "pow": math.power,
+    "matmul": linalg_ops.matmul, "and": math.bitwise_and, "or": math.bitwise_or,
+    "xor": math.bitwise_xor,
+}
+_COMPARE = {
+    "eq": math.equal, "ne": math.not_equal, "lt": math.less, "le": math.less_equal,
+    "gt": math.greater, "ge": math.greater_equal,
+}
+
+_METHODS = {
+    "__neg__": math.negative,
+    "__pos__": lambda self: self,
+    "__abs__": math.absolute,
+    "__invert__": math.invert,
+    "__getitem__": indexing.getitem,
+    "at": property(indexing._IndexUpdateHelper),
+    "T": property(lambda self: shape_ops.transpose(self)),
+    "mT": property(lambda self: shape_ops.swapaxes(self, -1, -2)),
+    "astype": _astype,
+    "reshape": _reshape,
+    "transpose": _transpose,
+    "ravel": shape_ops.ravel,
+    "flatten": shape_ops.ravel,
+    "squeeze": shape_ops.squeeze,
+    "swapaxes": shape_ops.swapaxes,
+    "sum": math.sum,
+    "mean": math.mean,
+    "max": math.max,
+    "min": math.min,
+    "argmax": math.argmax,
+    "argmin": math.argmin,
+    "cumsum": math.cumsum,
+    "var": math.var,
+    "std": math.std,
+    "all": math.all,
+    "any": math.any,
+    "clip": math.clip,
+    "dot": linalg_ops.dot,
+    "round": math.round,
+    "conj": lambda self: self,
+    "real": property(lambda self: self),
+}
+
+
+def install() -> None:
+    for cls in (Array, Tracer):
+        for name, fn in _BINARY.items():
+            setattr(cls, f"__{name}__", _checked(fn, name))
+            setattr(cls, f"__r{name}__", _checked(_swap(fn), f"r{name}"))
+        for name, fn in _COMPARE.items():
+            setattr(cls, f"__{name}__", _checked(fn, name))
+        for name, fn in _METHODS.items():
+            setattr(cls, name, fn)
+        # __eq__ is elementwise, so instances stay unhashable.
+        cls.__hash__ = None  # type: ignore[assignment]
+
+
+install()
+del E

@@ -1,0 +1,382 @@
+"""Elementwise primitives. Binary ones broadcast like numpy, so eager code needs no explicit
+broadcast ops; their VJPs sum the cotangent back to each argument's shape (``unbroadcast``).
+
+For an elementwise op the derivative is diagonal, so one linear map ``d_i(g, out, *args)`` per
+argument serves both modes: the JVP applies it to a tangent, the VJP to a cotangent (then
+unbroadcasts). Arguments must share a dtype, except Python scalars, which are weak and take the
+other argument's dtype (``functorch_lite.numpy`` does the promotion before binding).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import dtypes
+from ..core import ZERO_DERIVATIVE, Primitive, ShapedArray
+from . import shape as S
+
+# ---- shape/dtype rules ---------------------------------------------------------------------------
+
+
+def broadcast_shapes(name: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        listed = " and ".join(str(tuple(s)) for s in shapes)
+        raise ValueError(
+            f"{name}: incompatible shapes for broadcasting: {listed}. Shapes broadcast when, "
+            "aligned from the right, each pair of sizes is equal or one of them is 1; reshape "
+            "or expand_dims one argument so they line up."
+        ) from None
+
+
+def _common_dtype(name: str, avals: tuple[ShapedArray, ...]) -> np.dtype:
+    strong = [a.dtype for a in avals if not a.weak]
+    if not strong:
+        return avals[0].dtype
+    if any(d != strong[0] for d in strong[1:]):
+        listed = ", ".join(str(d) for d in strong)
+        raise TypeError(
+            f"{name} requires arguments of one dtype, got {listed}; convert one with "
+            ".astype(dtype) (functorch_lite.numpy functions promote automatically)."
+        )
+    return strong[0]
+
+
+def _elementwise_aval(name: str, out_dtype: np.dtype | None = None) -> Callable:
+    def rule(*avals: ShapedArray, **params: Any) -> ShapedArray:
+        shape = avals[0].shape if len(avals) == 1 else broadcast_shapes(
+            name, *(a.shape for a in avals)
+        )
+        dtype = _common_dtype(name, avals)
+        return ShapedArray(shape, out_dtype if out_dtype is not None else dtype)
+
+    return rule
+
+
+# ---- batching -------------------------------------------------------------------------------------
+
+
+def _batch_elementwise(prim_ref: list) -> Callable:
+    def rule(vals: list, dims: list, **params: Any):
+        prim = prim_ref[0]
+        ranks = [np.ndim(v) if d is None else np.ndim(v) - 1 for v, d in zip(vals, dims)]
+        batched = [(i, d) for i, d in enumerate(dims) if d is not None]
+        first = batched[0][1]
+        r = max(ranks)
+        # Fast path: every batched operand at the same axis with full rank, the rest scalars.
+        if all(d == first and ranks[i] == r for i, d in batched) and all(
+            d is not None or ranks[i] == 0 for i, d in enumerate(dims)
+        ):
+            return prim.bind(*vals, **params), first
+        size = S.shape_of(vals[batched[0][0]])[first]
+        new = []
+        for v, d, k in zip(vals, dims, ranks):
+            if d is None:
+                new.append(v)  # numpy broadcasting aligns it with the trailing axes
+                continue
+            v = S.moveaxis(v, d, 0)
+            if k < r:
+                v = S.reshape(v, (size,) + (1,) * (r - k) + S.shape_of(v)[1:])
+            new.append(v)
+        return prim.bind(*new, **params), 0
+
+    return rule
+
+
+# ---- the family definers ---------------------------------------------------------------------------
+
+
+def _emit_call(np_name: str) -> Callable:
+    return lambda names, params, avals: f"xp.{np_name}({', '.join(names)})"
+
+
+def _jvp_from(d: Callable) -> Callable:
+    def jvp(t, out, *args, **params):
+        contribution = d(t, out, *args, **params)
+        if S.shape_of(contribution) != S.shape_of(out):
+            contribution = S.broadcast_to(contribution, S.shape_of(out))
+        return contribution
+
+    return jvp
+
+
+def _vjp_from(d: Callable, i: int) -> Callable:
+    def vjp(ct, out, *args, **params):
+        return S.unbroadcast(d(ct, out, *args, **params), S.shape_of(args[i]))
+
+    return vjp
+
+
+def def_elementwise(
+    name: str,
+    np_name: str | None,
+    derivs: tuple | str,
+    *,
+    kernel: Callable | None = None,
+    out_dtype: np.dtype | None = None,
+    emit: Callable | None = None,
+) -> Primitive:
+    """Register an elementwise primitive from its numpy name (or kernel) and derivative maps."""
+    if kernel is None:
+        kernel = lambda xp: getattr(xp, np_name)  # noqa: E731
+    if emit is None and np_name is not None:
+        emit = _emit_call(np_name)
+    if derivs == ZERO_DERIVATIVE:
+        jvp = vjp = ZERO_DERIVATIVE
+    else:
+        jvp = tuple(None if d is None else _jvp_from(d) for d in derivs)
+        vjp = tuple(None if d is None else _vjp_from(d, i) for i, d in enumerate(derivs))
+    ref: list = []
+    prim = Primitive(
+        name,
+        kernel=kernel,
+        abstract_eval=_elementwise_aval(name, out_dtype),
+        jvp=jvp,
+        vjp=vjp,
+        batch=_batch_elementwise(ref),
+        emit=emit,
+    )
+    ref.append(prim)
+    return prim
+
+
+def _unary_bind(p: Primitive) -> Callable:
+    return lambda x: p.bind(x)
+
+
+def _binary_bind(p: Primitive) -> Callable:
+    return lambda x, y: p.bind(x, y)
+
+
+# ---- arithmetic ------------------------------------------------------------------------------------
+# (The derivative maps refer to the bound functions defined just below; they run only later.)
+
+add_p = def_elementwise("add", "add", (lambda g, o, x, y: g, lambda g, o, x, y: g))
+sub_p = def_elementwise("sub", "subtract", (lambda g, o, x, y: g, lambda g, o, x, y: neg(g)))
+mul_p = def_elementwise("mul", "multiply", (lambda g, o, x, y: mul(g, y),
+                                            lambda g, o, x, y: mul(g, x)))
+div_p = def_elementwise("div", "true_divide", (lambda g, o, x, y: div(g, y),
+                                               lambda g, o, x, y: neg(mul(g, div(o, y)))))
+neg_p = def_elementwise("neg", "negative", (lambda g, o, x: neg(g),))
+max_p = def_elementwise("max", "maximum", (lambda g, o, x, y: mul(g, _balanced_eq(x, o, y)),
+                                           lambda g, o, x, y: mul(g, _balanced_eq(y, o, x))))
+min_p = def_elementwise("min", "minimum", (lambda g, o, x, y: mul(g, _balanced_eq(x, o, y)),
+                                           lambda g, o, x, y: mul(g, _balanced_eq(y, o, x))))
+
+
+def _balanced_eq(x, z, y):
+    """1 where x picked the max/min, 0.5 at ties, 0 elsewhere (JAX's convention for lax.max)."""
+    picked = convert(eq(x, z), S.dtype_of(z))
+    tie = convert(eq(y, z), S.dtype_of(z))
+    return div(picked, add(1.0, tie))
+
+
+def _pow_dx(g, out, x, y):
+    if dtypes.is_python_scalar(y):  # a weak constant exponent: fold the scalar math in Python
+        return mul(g, 0.0) if y == 0 else mul(g, mul(y, pow_(x, y - 1)))
+    # y * x**(y-1), written as a select so that y == 0 gives 0 even at x == 0.
+    return mul(g, select(eq(y, 0), 0.0, mul(y, pow_(x, sub(y, 1.0)))))
+
+
+def _pow_dy(g, out, x, y):
+    # log(x) * x**y, with the "double where" so x == 0 gives 0 instead of nan.
+    x_is_0 = eq(x, 0)
+    safe_x = select(x_is_0, 1.0, x)
+    return mul(g, select(x_is_0, 0.0, mul(log(safe_x), out)))
+
+
+pow_p = def_elementwise("pow", "power", (_pow_dx, _pow_dy))
+
+
+def _integer_pow_kernel(xp):
+    def integer_pow(x, y):
+        if y == 2:
+            return x * x
+        return xp.power(x, y)
+
+    return integer_pow
+
+
+def _integer_pow_d(g, out, x, *, y):
+    if y == 0:
+        return mul(g, 0.0)
+    if y == 1:
+        return g
+    if y == 2:
+        return mul(g, mul(2.0, x) if S.dtype_of(x).kind in "fc" else mul(2, x))
+    return mul(g, mul(float(y), integer_pow(x, y - 1)))
+
+
+integer_pow_p = def_elementwise(
+    "integer_pow", None, (_integer_pow_d,), kernel=_integer_pow_kernel,
+    emit=lambda n, p, a: f"{n[0]} * {n[0]}" if p["y"] == 2 else f"xp.power({n[0]}, {p['y']})",
+)
+
+
+def _atan2_d(which):
+    def d(g, out, x, y):
+        denom = add(mul(x, x), mul(y, y))
+        return mul(g, div(y, denom)) if which == 0 else neg(mul(g, div(x, denom)))
+
+    return d
+
+
+atan2_p = def_elementwise("atan2", "arctan2", (_atan2_d(0), _atan2_d(1)))
+
+
+def _rem_dy(g, out, x, y):
+    q = div(x, y)
+    trunc_q = mul(sign(q), floor(abs_(q)))
+    return neg(mul(g, trunc_q))
+
+
+rem_p = def_elementwise("rem", "remainder", (lambda g, o, x, y: g, _rem_dy))
+floor_divide_p = def_elementwise("floor_divide", "floor_divide", ZERO_DERIVATIVE)
+
+# ---- unary math ----------------------------------------------------------------------------------
+
+exp_p = def_elementwise("exp", "exp", (lambda g, o, x: mul(g, o),))
+log_p = def_elementwise("log", "log", (lambda g, o, x: div(g, x),))
+log1p_p = def_elementwise("log1p", "log1p", (lambda g, o, x: div(g, add(x, 1.0)),))
+expm1_p = def_elementwise("expm1", "expm1", (lambda g, o, x: mul(g, add(o, 1.0)),))
+tanh_p = def_elementwise("tanh", "tanh", (lambda g, o, x: mul(g, sub(1.0, mul(o, o))),))
+
+
+def _logistic_kernel(xp):
+    # 0.5 * tanh(x / 2) + 0.5 is the logistic function without overflow for large |x|.
+    return lambda x: x.dtype.type(0.5) * xp.tanh(x * x.dtype.type(0.5)) + x.dtype.type(0.5)
+
+
+logistic_p = def_elementwise(
+    "logistic", None, (lambda g, o, x: mul(g, mul(o, sub(1.0, o))),), kernel=_logistic_kernel,
+    emit=lambda n, p, a: f"0.5 * xp.tanh({n[0]} * 0.5) + 0.5" if a[0].dtype.itemsize >= 4
+    else None,
+)
+sin_p = def_elementwise("sin", "sin", (lambda g, o, x: mul(g, cos(x)),))
+cos_p = def_elementwise("cos", "cos", (lambda g, o, x: neg(mul(g, sin(x))),))
+tan_p = def_elementwise("tan", "tan", (lambda g, o, x: mul(g, add(1.0, mul(o, o))),))
+asin_p = def_elementwise("asin", "arcsin",
+                         (lambda g, o, x: div(g, sqrt(sub(1.0, mul(x, x)))),))
+acos_p = def_elementwise("acos", "arccos",
+                         (lambda g, o, x: neg(div(g, sqrt(sub(1.0, mul(x, x))))),))
+atan_p = def_elementwise("atan", "arctan", (lambda g, o, x: div(g, add(1.0, mul(x, x))),))
+sinh_p = def_elementwise("sinh", "sinh", (lambda g, o, x: mul(g, cosh(x)),))
+cosh_p = def_elementwise("cosh", "cosh", (lambda g, o, x: mul(g, sinh(x)),))
+asinh_p = def_elementwise("asinh", "arcsinh",
+                          (lambda g, o, x: div(g, sqrt(add(mul(x, x), 1.0))),))
+acosh_p = def_elementwise(
+    "acosh", "arccosh", (lambda g, o, x: div(g, mul(sqrt(sub(x, 1.0)), sqrt(add(x, 1.0)))),)
+)
+atanh_p = def_elementwise("atanh", "arctanh", (lambda g, o, x: div(g, sub(1.0, mul(x, x))),))
+# NOTE: sqrt'(0) is +inf, as in JAX and PyTorch.
+sqrt_p = def_elementwise("sqrt", "sqrt", (lambda g, o, x: div(mul(g, 0.5), o),))
+# NOTE: abs'(0) is 0 (sign(0) = 0), matching JAX.
+abs_p = def_elementwise("abs", "abs", (lambda g, o, x: mul(g, sign(x)),))
+
+sign_p = def_elementwise("sign", "sign", ZERO_DERIVATIVE)
+floor_p = def_elementwise("floor", "floor", ZERO_DERIVATIVE)
+ceil_p = def_elementwise("ceil", "ceil", ZERO_DERIVATIVE)
+round_p = def_elementwise("round", "round", ZERO_DERIVATIVE)
+is_finite_p = def_elementwise("is_finite", "isfinite", ZERO_DERIVATIVE, out_dtype=dtypes.bool_)
+
+# ---- comparisons and logic ---------------------------------------------------------------------------
+
+eq_p = def_elementwise("eq", "equal", ZERO_DERIVATIVE, out_dtype=dtypes.bool_)
+ne_p = def_elementwise("ne", "not_equal", ZERO_DERIVATIVE, out_dtype=dtypes.bool_)
+lt_p = def_elementwise("lt", "less", ZERO_DERIVATIVE, out_dtype=dtypes.bool_)
+le_p = def_elementwise("le", "less_equal", ZERO_DERIVATIVE, out_dtype=dtypes.bool_)
+gt_p = def_elementwise("gt", "greater", ZERO_DERIVATIVE, out_dtype=dtypes.bool_)
+ge_p = def_elementwise("ge", "greater_equal", ZERO_DERIVATIVE, out_dtype=dtypes.bool_)
+# Bitwise ops double as logical ops on bool arrays, like numpy's & | ^ ~.
+and_p = def_elementwise("and", "bitwise_and", ZERO_DERIVATIVE)
+or_p = def_elementwise("or", "bitwise_or", ZERO_DERIVATIVE)
+xor_p = def_elementwise("xor", "bitwise_xor", ZERO_DERIVATIVE)
+not_p = def_elementwise("not", "invert", ZERO_DERIVATIVE)
+
+
+# ---- select (where) ---------------------------------------------------------------------------------
+
+
+def _select_aval(pred: ShapedArray, on_true: ShapedArray, on_false: ShapedArray) -> ShapedArray:
+    if pred.dtype != dtypes.bool_:
+        raise TypeError(f"select: the predicate must be bool, got {pred.dtype}")
+    shape = broadcast_shapes("select", pred.shape, on_true.shape, on_false.shape)
+    return ShapedArray(shape, _common_dtype("select", (on_true, on_false)))
+
+
+_select_ref: list = []
+select_p = Primitive(
+    "select",
+    kernel=lambda xp: xp.where,
+    abstract_eval=_select_aval,
+    jvp=(None, _jvp_from(lambda g, o, c, t, f: select(c, g, 0.0)),
+         _jvp_from(lambda g, o, c, t, f: select(c, 0.0, g))),
+    vjp=(None, _vjp_from(lambda g, o, c, t, f: select(c, g, 0.0), 1),
+         _vjp_from(lambda g, o, c, t, f: select(c, 0.0, g), 2)),
+    batch=_batch_elementwise(_select_ref),
+    emit=_emit_call("where"),
+)
+_select_ref.append(select_p)
+
+
+# ---- bound functions (the internal, lax-level API used by every rule) --------------------------------
+
+add = _binary_bind(add_p)
+sub = _binary_bind(sub_p)
+mul = _binary_bind(mul_p)
+div = _binary_bind(div_p)
+pow_ = _binary_bind(pow_p)
+max_ = _binary_bind(max_p)
+min_ = _binary_bind(min_p)
+atan2 = _binary_bind(atan2_p)
+rem = _binary_bind(rem_p)
+floor_divide = _binary_bind(floor_divide_p)
+eq = _binary_bind(eq_p)
+ne = _binary_bind(ne_p)
+lt = _binary_bind(lt_p)
+le = _binary_bind(le_p)
+gt = _binary_bind(gt_p)
+ge = _binary_bind(ge_p)
+bitwise_and = _binary_bind(and_p)
+bitwise_or = _binary_bind(or_p)
+bitwise_xor = _binary_bind(xor_p)
+neg = _unary_bind(neg_p)
+exp = _unary_bind(exp_p)
+log = _unary_bind(log_p)
+log1p = _unary_bind(log1p_p)
+expm1 = _unary_bind(expm1_p)
+tanh = _unary_bind(tanh_p)
+logistic = _unary_bind(logistic_p)
+sin = _unary_bind(sin_p)
+cos = _unary_bind(cos_p)
+tan = _unary_bind(tan_p)
+asin = _unary_bind(asin_p)
+acos = _unary_bind(acos_p)
+atan = _unary_bind(atan_p)
+sinh = _unary_bind(sinh_p)
+cosh = _unary_bind(cosh_p)
+asinh = _unary_bind(asinh_p)
+acosh = _unary_bind(acosh_p)
+atanh = _unary_bind(atanh_p)
+sqrt = _unary_bind(sqrt_p)
+abs_ = _unary_bind(abs_p)
+sign = _unary_bind(sign_p)
+floor = _unary_bind(floor_p)
+ceil = _unary_bind(ceil_p)
+round_ = _unary_bind(round_p)
+is_finite = _unary_bind(is_finite_p)
+bitwise_not = _unary_bind(not_p)
+
+
+def integer_pow(x: Any, y: int) -> Any:
+    return integer_pow_p.bind(x, y=y)
+
+
+def select(pred: Any, on_true: Any, on_false: Any) -> Any:
+    return select_p.bind(pred, on_true, on_false)
+
+
+def convert(x: Any, dtype: np.dtype) -> Any:
+    return S.convert_element_type(x, dtype)

@@ -1,0 +1,155 @@
+"""dot_general: the one contraction primitive behind matmul, dot, tensordot and einsum.
+
+``dimension_numbers = ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))`` as in JAX; the
+output's axes are the batch axes, then lhs's free axes, then rhs's free axes.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from ..core import Primitive, ShapedArray
+from . import shape as S
+
+
+def _free(ndim: int, contract: tuple, batch: tuple) -> tuple:
+    return tuple(i for i in range(ndim) if i not in contract and i not in batch)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plan(lhs_ndim: int, rhs_ndim: int, dimension_numbers: tuple):
+    """A kernel specialised to one layout: plain matmuls go straight to BLAS."""
+    (lc, rc), (lb, rb) = dimension_numbers
+    if not lb and lhs_ndim == 2 and rhs_ndim == 2 and len(lc) == 1:
+        lt = lc == (0,)
+        rt = rc == (1,)
+        return lambda xp, x, y: xp.matmul(x.T if lt else x, y.T if rt else y)
+    if not lb and lhs_ndim == 1 and rhs_ndim in (1, 2) and lc == (0,) and rc in ((0,),):
+        return lambda xp, x, y: xp.matmul(x, y)
+    if not lb and rhs_ndim == 1 and lhs_ndim == 2 and lc == (1,) and rc == (0,):
+        return lambda xp, x, y: xp.matmul(x, y)
+    lf = _free(lhs_ndim, lc, lb)
+    rf = _free(rhs_ndim, rc, rb)
+    lperm = lb + lf + lc
+    rperm = rb + rc + rf
+
+    def general(xp, x, y):
+        xs, ys = x.shape, y.shape
+        bshape = tuple(xs[i] for i in lb)
+        lfs = tuple(xs[i] for i in lf)
+        rfs = tuple(ys[i] for i in rf)
+        b = int(np.prod(bshape, dtype=np.int64))
+        m = int(np.prod(lfs, dtype=np.int64))
+        n = int(np.prod(rfs, dtype=np.int64))
+        k = int(np.prod([xs[i] for i in lc], dtype=np.int64))
+        x3 = xp.transpose(x, lperm).reshape(b, m, k)
+        y3 = xp.transpose(y, rperm).reshape(b, k, n)
+        return xp.matmul(x3, y3).reshape(bshape + lfs + rfs)
+
+    return general
+
+
+def _dot_general_kernel(xp):
+    def impl(x, y, dimension_numbers):
+        return _plan(x.ndim, y.ndim, dimension_numbers)(xp, x, y)
+
+    return impl
+
+
+def _dot_general_aval(x: ShapedArray, y: ShapedArray, dimension_numbers):
+    (lc, rc), (lb, rb) = dimension_numbers
+    ok = len(lc) == len(rc) and len(lb) == len(rb)
+    ok = ok and all(x.shape[i] == y.shape[j] for i, j in zip(lc, rc))
+    ok = ok and all(x.shape[i] == y.shape[j] for i, j in zip(lb, rb))
+    if not ok:
+        raise TypeError(
+            f"dot_general: incompatible shapes {x.shape} and {y.shape} for contracting "
+            f"dimensions {lc} with {rc} (batch dimensions {lb} with {rb}); the contracted "
+            "sizes must match"
+        )
+    if x.dtype != y.dtype and not (x.weak or y.weak):
+        raise TypeError(f"dot_general requires one dtype, got {x.dtype} and {y.dtype}")
+    shape = (
+        tuple(x.shape[i] for i in lb)
+        + tuple(x.shape[i] for i in _free(x.ndim, lc, lb))
+        + tuple(y.shape[i] for i in _free(y.ndim, rc, rb))
+    )
+    return ShapedArray(shape, x.dtype)
+
+
+def _vjp_lhs(ct, out, x, y, *, dimension_numbers):
+    (lc, rc), (lb, rb) = dimension_numbers
+    xn, yn = S.ndim_of(x), S.ndim_of(y)
+    nb, nlf = len(lb), len(_free(xn, lc, lb))
+    rf = _free(yn, rc, rb)
+    ct_rf = tuple(range(nb + nlf, nb + nlf + len(rf)))
+    # result axes: batch, lhs free (from ct), then rhs's remaining axes (its contract axes in
+    # increasing order); map each back to the lhs axis it stands for.
+    res = dot_general(ct, y, ((ct_rf, rf), (tuple(range(nb)), rb)))
+    rc_sorted = sorted(rc)
+    lhs_axis_of = list(lb) + list(_free(xn, lc, lb)) + [lc[rc.index(r)] for r in rc_sorted]
+    return S.transpose(res, tuple(np.argsort(lhs_axis_of)))
+
+
+def _vjp_rhs(ct, out, x, y, *, dimension_numbers):
+    (lc, rc), (lb, rb) = dimension_numbers
+    xn, yn = S.ndim_of(x), S.ndim_of(y)
+    nb = len(lb)
+    lf = _free(xn, lc, lb)
+    ct_lf = tuple(range(nb, nb + len(lf)))
+    res = dot_general(ct, x, ((ct_lf, lf), (tuple(range(nb)), lb)))
+    lc_sorted = sorted(lc)
+    rhs_axis_of = list(rb) + list(_free(yn, rc, rb)) + [rc[lc.index(c)] for c in lc_sorted]
+    return S.transpose(res, tuple(np.argsort(rhs_axis_of)))
+
+
+def _shift(dims: tuple, by: int = 1) -> tuple:
+    return tuple(d + by for d in dims)
+
+
+def _dot_general_batch(vals, dims, *, dimension_numbers):
+    (lc, rc), (lb, rb) = dimension_numbers
+    x, y = vals
+    dx, dy = dims
+    if dx is not None and dy is not None:
+        x, y = S.moveaxis(x, dx, 0), S.moveaxis(y, dy, 0)
+        dn = ((_shift(lc), _shift(rc)), ((0,) + _shift(lb), (0,) + _shift(rb)))
+        return dot_general(x, y, dn), 0
+    if dx is not None:  # the batch axis becomes lhs's first free axis
+        x = S.moveaxis(x, dx, 0)
+        dn = ((_shift(lc), rc), (_shift(lb), rb))
+        return dot_general(x, y, dn), len(lb)
+    y = S.moveaxis(y, dy, 0)
+    dn = ((lc, _shift(rc)), (lb, _shift(rb)))
+    n_lf = len(_free(S.ndim_of(x), lc, lb))
+    return dot_general(x, y, dn), len(lb) + n_lf
+
+
+def _dot_general_emit(n, p, a):
+    (lc, rc), (lb, rb) = p["dimension_numbers"]
+    if not lb and a[0].ndim == 2 and a[1].ndim == 2 and len(lc) == 1:
+        x = f"{n[0]}.T" if lc == (0,) else n[0]
+        y = f"{n[1]}.T" if rc == (1,) else n[1]
+        return f"{x} @ {y}"
+    return None
+
+
+dot_general_p = Primitive(
+    "dot_general",
+    kernel=_dot_general_kernel,
+    abstract_eval=_dot_general_aval,
+    jvp=(lambda t, out, x, y, **p: dot_general(t, y, **p),
+         lambda t, out, x, y, **p: dot_general(x, t, **p)),
+    vjp=(_vjp_lhs, _vjp_rhs),
+    batch=_dot_general_batch,
+    emit=_dot_general_emit,
+)
+
+
+def dot_general(x: Any, y: Any, dimension_numbers: Any) -> Any:
+    (lc, rc), (lb, rb) = dimension_numbers
+    dn = ((tuple(int(i) for i in lc), tuple(int(i) for i in rc)),
+          (tuple(int(i) for i in lb), tuple(int(i) for i in rb)))
+    return dot_general_p.bind(x, y, dimension_numbers=dn)

@@ -1,0 +1,209 @@
+"""Reductions: reduce_sum, reduce_max, reduce_min, argmax, argmin and cumsum."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..core import ZERO_DERIVATIVE, Primitive, ShapedArray
+from . import elementwise as E
+from . import shape as S
+
+
+def _check_axes(name: str, a: ShapedArray, axes: tuple) -> None:
+    for ax in axes:
+        if not 0 <= ax < a.ndim:
+            raise ValueError(f"{name}: axis {ax} is out of range for an array of shape {a.shape}")
+
+
+def _reduce_aval(name: str):
+    def rule(a, axes):
+        _check_axes(name, a, axes)
+        shape = tuple(s for i, s in enumerate(a.shape) if i not in axes)
+        return ShapedArray(shape, a.dtype)
+
+    return rule
+
+
+def _keepdims_broadcast(x_reduced: Any, full_shape: tuple, axes: tuple) -> Any:
+    """Broadcast a reduced value back over the reduced ``axes`` of ``full_shape``."""
+    kept = tuple(i for i in range(len(full_shape)) if i not in axes)
+    return S.broadcast_in_dim(x_reduced, full_shape, kept)
+
+
+def _batch_reduce(prim_name: str):
+    def rule(vals, dims, *, axes):
+        d = dims[0]
+        new_axes = tuple(a if a < d else a + 1 for a in axes)
+        out_dim = d - sum(1 for a in axes if a < d)
+        return PRIMS[prim_name](vals[0], new_axes), out_dim
+
+    return rule
+
+
+def _emit_reduce(fn: str):
+    def emit(n, p, a):
+        return f"xp.{fn}({n[0]}, axis={p['axes']!r})"
+
+    return emit
+
+
+# ---- reduce_sum ---------------------------------------------------------------------------------
+
+reduce_sum_p = Primitive(
+    "reduce_sum",
+    # dtype=x.dtype keeps int32 sums int32 (numpy would widen them to int64).
+    kernel=lambda xp: lambda x, axes: xp.sum(x, axis=axes, dtype=x.dtype),
+    abstract_eval=_reduce_aval("reduce_sum"),
+    jvp=(lambda t, out, x, axes: reduce_sum(t, axes),),
+    vjp=(lambda ct, out, x, axes: _keepdims_broadcast(ct, S.shape_of(x), axes),),
+    batch=_batch_reduce("reduce_sum"),
+    emit=lambda n, p, a: (f"xp.sum({n[0]}, axis={p['axes']!r})" if a[0].dtype.kind in "fc"
+                          else f"xp.sum({n[0]}, axis={p['axes']!r}, dtype=xp.{a[0].dtype.name})"),
+)
+
+
+# ---- reduce_max / reduce_min -------------------------------------------------------------------------
+
+
+def _chooser_locations(x, out, axes):
+    """Where x attains the extremum, as floats, and how many places do (for splitting ties)."""
+    full = _keepdims_broadcast(out, S.shape_of(x), axes)
+    loc = S.convert_element_type(E.eq(x, full), S.dtype_of(x))
+    return loc, reduce_sum(loc, axes)
+
+
+def _chooser_jvp(t, out, x, axes):
+    # NOTE: ties share the derivative equally, as in JAX.
+    loc, counts = _chooser_locations(x, out, axes)
+    return E.div(reduce_sum(E.mul(t, loc), axes), counts)
+
+
+def _chooser_vjp(ct, out, x, axes):
+    loc, counts = _chooser_locations(x, out, axes)
+    return E.mul(_keepdims_broadcast(E.div(ct, counts), S.shape_of(x), axes), loc)
+
+
+reduce_max_p = Primitive(
+    "reduce_max",
+    kernel=lambda xp: lambda x, axes: xp.max(x, axis=axes),
+    abstract_eval=_reduce_aval("reduce_max"),
+    jvp=(_chooser_jvp,),
+    vjp=(_chooser_vjp,),
+    batch=_batch_reduce("reduce_max"),
+    emit=_emit_reduce("max"),
+)
+reduce_min_p = Primitive(
+    "reduce_min",
+    kernel=lambda xp: lambda x, axes: xp.min(x, axis=axes),
+    abstract_eval=_reduce_aval("reduce_min"),
+    jvp=(_chooser_jvp,),
+    vjp=(_chooser_vjp,),
+    batch=_batch_reduce("reduce_min"),
+    emit=_emit_reduce("min"),
+)
+
+
+# ---- argmax / argmin ----------------------------------------------------------------------------
+
+
+def _arg_aval(name):
+    def rule(a, axis, index_dtype):
+        _check_axes(name, a, (axis,))
+        return ShapedArray(a.shape[:axis] + a.shape[axis + 1 :], index_dtype)
+
+    return rule
+
+
+def _arg_batch(name):
+    def rule(vals, dims, *, axis, index_dtype):
+        d = dims[0]
+        new_axis = axis if axis < d else axis + 1
+        return PRIMS[name](vals[0], new_axis, index_dtype), d if axis >= d else d - 1
+
+    return rule
+
+
+argmax_p = Primitive(
+    "argmax",
+    kernel=lambda xp: lambda x, axis, index_dtype: xp.argmax(x, axis=axis).astype(index_dtype),
+    abstract_eval=_arg_aval("argmax"),
+    jvp=ZERO_DERIVATIVE,
+    vjp=ZERO_DERIVATIVE,
+    batch=_arg_batch("argmax"),
+)
+argmin_p = Primitive(
+    "argmin",
+    kernel=lambda xp: lambda x, axis, index_dtype: xp.argmin(x, axis=axis).astype(index_dtype),
+    abstract_eval=_arg_aval("argmin"),
+    jvp=ZERO_DERIVATIVE,
+    vjp=ZERO_DERIVATIVE,
+    batch=_arg_batch("argmin"),
+)
+
+
+# ---- cumsum ----------------------------------------------------------------------------------
+
+
+def _cumsum_kernel(xp):
+    def impl(x, axis, reverse):
+        if reverse:
+            return xp.flip(xp.cumsum(xp.flip(x, axis), axis=axis, dtype=x.dtype), axis)
+        return xp.cumsum(x, axis=axis, dtype=x.dtype)
+
+    return impl
+
+
+def _cumsum_aval(a, axis, reverse):
+    _check_axes("cumsum", a, (axis,))
+    return a
+
+
+cumsum_p = Primitive(
+    "cumsum",
+    kernel=_cumsum_kernel,
+    abstract_eval=_cumsum_aval,
+    jvp=(lambda t, out, x, axis, reverse: cumsum(t, axis, reverse),),
+    vjp=(lambda ct, out, x, axis, reverse: cumsum(ct, axis, not reverse),),
+    batch=lambda v, d, axis, reverse: (
+        cumsum(v[0], axis if axis < d[0] else axis + 1, reverse), d[0]),
+)
+
+
+# ---- bound functions ----------------------------------------------------------------------------
+
+
+def reduce_sum(x: Any, axes: tuple) -> Any:
+    return reduce_sum_p.bind(x, axes=tuple(axes))
+
+
+def reduce_max(x: Any, axes: tuple) -> Any:
+    return reduce_max_p.bind(x, axes=tuple(axes))
+
+
+def reduce_min(x: Any, axes: tuple) -> Any:
+    return reduce_min_p.bind(x, axes=tuple(axes))
+
+
+def argmax(x: Any, axis: int, index_dtype: Any = None) -> Any:
+    return argmax_p.bind(x, axis=int(axis), index_dtype=np.dtype(index_dtype or
+                                                                  dtypes.default_int))
+
+
+def argmin(x: Any, axis: int, index_dtype: Any = None) -> Any:
+    return argmin_p.bind(x, axis=int(axis), index_dtype=np.dtype(index_dtype or
+                                                                  dtypes.default_int))
+
+
+def cumsum(x: Any, axis: int, reverse: bool = False) -> Any:
+    return cumsum_p.bind(x, axis=int(axis), reverse=bool(reverse))
+
+
+PRIMS = {
+    "reduce_sum": reduce_sum,
+    "reduce_max": reduce_max,
+    "reduce_min": reduce_min,
+    "argmax": argmax,
+    "argmin": argmin,
+}

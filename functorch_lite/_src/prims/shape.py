@@ -1,0 +1,499 @@
+"""Shape primitives: broadcast_in_dim, reshape, transpose, slice, pad, concatenate, rev and
+convert_element_type; plus the helpers every rule uses (``shape_of``, ``unbroadcast``,
+``moveaxis`` ...). squeeze and expand_dims are reshapes.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..core import ZERO_DERIVATIVE, Primitive, ShapedArray, get_aval
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+
+def shape_of(x: Any) -> tuple[int, ...]:
+    s = getattr(x, "shape", None)
+    return tuple(s) if s is not None else ()
+
+
+def dtype_of(x: Any) -> np.dtype:
+    return dtypes.dtype_of(x)
+
+
+def ndim_of(x: Any) -> int:
+    return len(shape_of(x))
+
+
+def unbroadcast(ct: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``ct`` over the axes that broadcasting added or stretched, down to ``shape``."""
+    ct_shape = shape_of(ct)
+    if ct_shape == tuple(shape):
+        return ct
+    from .reduce import reduce_sum
+
+    lead = len(ct_shape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and ct_shape[lead + i] != 1
+    )
+    if axes:
+        ct = reduce_sum(ct, axes)
+    if shape_of(ct) != tuple(shape):
+        ct = reshape(ct, tuple(shape))
+    return ct
+
+
+def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
+    """numpy-style broadcast_to (leading axes added) via broadcast_in_dim."""
+    xs = shape_of(x)
+    if xs == tuple(shape):
+        return x
+    lead = len(shape) - len(xs)
+    return broadcast_in_dim(x, tuple(shape), tuple(range(lead, len(shape))))
+
+
+def moveaxis(x: Any, src: int, dst: int) -> Any:
+    n = ndim_of(x)
+    src, dst = src % n, dst % n
+    if src == dst:
+        return x
+    perm = [i for i in range(n) if i != src]
+    perm.insert(dst, src)
+    return transpose(x, tuple(perm))
+
+
+def broadcast_batch(x: Any, size: int, axis: int) -> Any:
+    """Give an unbatched value a batch axis of ``size`` at ``axis`` (vmap's out_axes)."""
+    xs = shape_of(x)
+    axis = axis % (len(xs) + 1)
+    out_shape = xs[:axis] + (size,) + xs[axis:]
+    dims = tuple(i for i in range(len(out_shape)) if i != axis)
+    return broadcast_in_dim(x, out_shape, dims)
+
+
+def bdim_to_front(x: Any, d: int | None, size: int) -> Any:
+    """Move batch axis ``d`` to the front; an unbatched ``x`` is broadcast to ``size``."""
+    if d is None:
+        return broadcast_batch(x, size, 0)
+    return moveaxis(x, d, 0)
+
+
+def batch_size(vals: list, dims: list) -> int:
+    for v, d in zip(vals, dims):
+        if d is not None:
+            return shape_of(v)[d]
+    raise ValueError("no batched argument")
+
+
+def zeros_like_value(x: Any) -> Any:
+    from ..array import Array
+
+    aval = get_aval(x)
+    return Array(np.zeros(aval.shape, aval.dtype))
+
+
+# ---- convert_element_type --------------------------------------------------------------------------
+
+
+def _convert_vjp(ct, out, x, *, new_dtype):
+    if dtypes.is_float(dtype_of(x)) and dtypes.is_float(new_dtype):
+        return convert_element_type(ct, dtype_of(x))
+    return None
+
+
+def _convert_jvp(t, out, x, *, new_dtype):
+    if dtypes.is_float(dtype_of(x)) and dtypes.is_float(new_dtype):
+        return convert_element_type(t, new_dtype)
+    return None
+
+
+convert_element_type_p = Primitive(
+    "convert_element_type",
+    kernel=lambda xp: lambda x, new_dtype: x.astype(new_dtype),
+    abstract_eval=lambda a, new_dtype: ShapedArray(a.shape, new_dtype),
+    jvp=(_convert_jvp,),
+    vjp=(_convert_vjp,),
+    batch=lambda v, d, new_dtype: (convert_element_type(v[0], new_dtype), d[0]),
+    emit=lambda n, p, a: f"{n[0]}.astype(xp.{p['new_dtype'].name})",
+)
+
+
+def convert_element_type(x: Any, new_dtype: Any) -> Any:
+    new_dtype = np.dtype(new_dtype)
+    if dtype_of(x) == new_dtype and not dtypes.is_python_scalar(x):
+        return x
+    return convert_element_type_p.bind(x, new_dtype=new_dtype)
+
+
+# ---- broadcast_in_dim ------------------------------------------------------------------------------
+
+
+def _broadcast_in_dim_kernel(xp):
+    def impl(x, shape, broadcast_dimensions):
+        xs = np.shape(x)
+        expanded = [1] * len(shape)
+        for src, dst in enumerate(broadcast_dimensions):
+            expanded[dst] = xs[src]
+        return xp.broadcast_to(xp.reshape(x, expanded), shape)
+
+    return impl
+
+
+def _broadcast_in_dim_aval(a, shape, broadcast_dimensions):
+    ok = len(broadcast_dimensions) == a.ndim and all(
+        a.shape[i] in (1, shape[d]) for i, d in enumerate(broadcast_dimensions)
+    )
+    if not ok:
+        raise ValueError(
+            f"broadcast_in_dim: cannot broadcast shape {a.shape} to {tuple(shape)} with "
+            f"broadcast_dimensions={tuple(broadcast_dimensions)}"
+        )
+    return ShapedArray(shape, a.dtype)
+
+
+def _broadcast_in_dim_vjp(ct, out, x, *, shape, broadcast_dimensions):
+    from .reduce import reduce_sum
+
+    xs = shape_of(x)
+    dims = set(broadcast_dimensions)
+    sum_axes = [i for i in range(len(shape)) if i not in dims]
+    sum_axes += [d for i, d in enumerate(broadcast_dimensions) if xs[i] == 1 and shape[d] != 1]
+    ct = reduce_sum(ct, tuple(sorted(sum_axes))) if sum_axes else ct
+    return reshape(ct, xs) if shape_of(ct) != xs else ct
+
+
+def _broadcast_in_dim_batch(vals, dims, *, shape, broadcast_dimensions):
+    x = moveaxis(vals[0], dims[0], 0)
+    size = shape_of(x)[0]
+    return (
+        broadcast_in_dim(x, (size,) + tuple(shape), (0,) + tuple(d + 1 for d in
+                                                                  broadcast_dimensions)),
+        0,
+    )
+
+
+broadcast_in_dim_p = Primitive(
+    "broadcast_in_dim",
+    kernel=_broadcast_in_dim_kernel,
+    abstract_eval=_broadcast_in_dim_aval,
+    jvp=(lambda t, out, x, **p: broadcast_in_dim(t, **p),),
+    vjp=(_broadcast_in_dim_vjp,),
+    batch=_broadcast_in_dim_batch,
+)
+
+
+def broadcast_in_dim(x: Any, shape: tuple, broadcast_dimensions: tuple) -> Any:
+    return broadcast_in_dim_p.bind(
+        x, shape=tuple(shape), broadcast_dimensions=tuple(broadcast_dimensions)
+    )
+
+
+# ---- reshape ----------------------------------------------------------------------------------------
+
+
+def _reshape_aval(a, new_sizes):
+    size = int(np.prod(new_sizes, dtype=np.int64))
+    if size != a.size:
+        raise ValueError(
+            f"reshape: cannot reshape an array of shape {a.shape} ({a.size} elements) into "
+            f"shape {tuple(new_sizes)} ({size} elements)"
+        )
+    return ShapedArray(new_sizes, a.dtype)
+
+
+reshape_p = Primitive(
+    "reshape",
+    kernel=lambda xp: lambda x, new_sizes: xp.reshape(x, new_sizes),
+    abstract_eval=_reshape_aval,
+    jvp=(lambda t, out, x, new_sizes: reshape(t, new_sizes),),
+    vjp=(lambda ct, out, x, new_sizes: reshape(ct, shape_of(x)),),
+    batch=lambda v, d, new_sizes: (
+        reshape(moveaxis(v[0], d[0], 0), (shape_of(v[0])[d[0]],) + tuple(new_sizes)), 0),
+    emit=lambda n, p, a: f"{n[0]}.reshape({p['new_sizes']!r})",
+)
+
+
+def reshape(x: Any, new_sizes: tuple) -> Any:
+    new_sizes = tuple(int(s) for s in new_sizes)
+    if shape_of(x) == new_sizes and not dtypes.is_python_scalar(x):
+        return x
+    return reshape_p.bind(x, new_sizes=new_sizes)
+
+
+# ---- transpose -------------------------------------------------------------------------------------
+
+
+def _transpose_aval(a, permutation):
+    if sorted(permutation) != list(range(a.ndim)):
+        raise ValueError(
+            f"transpose: permutation {tuple(permutation)} is not a permutation of the "
+            f"{a.ndim} axes of an array of shape {a.shape}"
+        )
+    return ShapedArray(tuple(a.shape[p] for p in permutation), a.dtype)
+
+
+def _transpose_batch(vals, dims, *, permutation):
+    d = dims[0]
+    # Keep the batch axis where it is; renumber the others around it.
+    full = [p if p < d else p + 1 for p in permutation]
+    full.insert(d, d)
+    return transpose(vals[0], tuple(full)), d
+
+
+transpose_p = Primitive(
+    "transpose",
+    kernel=lambda xp: lambda x, permutation: xp.transpose(x, permutation),
+    abstract_eval=_transpose_aval,
+    jvp=(lambda t, out, x, permutation: transpose(t, permutation),),
+    vjp=(lambda ct, out, x, permutation: transpose(ct, tuple(np.argsort(permutation))),),
+    batch=_transpose_batch,
+    emit=lambda n, p, a: f"{n[0]}.transpose({p['permutation']!r})",
+)
+
+
+def transpose(x: Any, permutation: tuple) -> Any:
+    permutation = tuple(int(p) for p in permutation)
+    if permutation == tuple(range(len(permutation))):
+        return x
+    return transpose_p.bind(x, permutation=permutation)
+
+
+# ---- slice and pad -------------------------------------------------------------------------------
+
+
+def _slice_kernel(xp):
+    def impl(x, start_indices, limit_indices, strides):
+        return x[tuple(slice(s, l, st) for s, l, st in zip(start_indices, limit_indices,
+                                                         strides))]
+
+    return impl
+
+
+def _slice_aval(a, start_indices, limit_indices, strides):
+    shape = []
+    for size, s, l, st in zip(a.shape, start_indices, limit_indices, strides):
+        if not (0 <= s <= l <= size) or st < 1:
+            raise IndexError(
+                f"slice: start {tuple(start_indices)} / limit {tuple(limit_indices)} / strides "
+                f"{tuple(strides)} are out of range for shape {a.shape}"
+            )
+        shape.append(max(0, -(-(l - s) // st)))
+    return ShapedArray(tuple(shape), a.dtype)
+
+
+def _slice_vjp(ct, out, x, *, start_indices, limit_indices, strides):
+    xs = shape_of(x)
+    out_shape = shape_of(out)
+    config = []
+    for size, s, st, n in zip(xs, start_indices, strides, out_shape):
+        used = s + (n - 1) * st + 1 if n > 0 else s
+        config.append((s, size - used, st - 1 if n > 1 else 0))
+    return pad(ct, 0.0 if dtype_of(ct).kind in "fc" else 0, tuple(config))
+
+
+def _slice_batch(vals, dims, *, start_indices, limit_indices, strides):
+    d = dims[0]
+    size = shape_of(vals[0])[d]
+    start, limit, stride = list(start_indices), list(limit_indices), list(strides)
+    start.insert(d, 0)
+    limit.insert(d, size)
+    stride.insert(d, 1)
+    return slice_(vals[0], tuple(start), tuple(limit), tuple(stride)), d
+
+
+def _slice_emit(n, p, a):
+    parts = []
+    for s, l, st, size in zip(p["start_indices"], p["limit_indices"], p["strides"], a[0].shape):
+        text = (f"{s}" if s else "") + ":" + (f"{l}" if l != size else "")
+        parts.append(text + (f":{st}" if st != 1 else ""))
+    return f"{n[0]}[{', '.join(parts)}{',' if len(parts) == 1 else ''}]"
+
+
+slice_p = Primitive(
+    "slice",
+    kernel=_slice_kernel,
+    abstract_eval=_slice_aval,
+    jvp=(lambda t, out, x, **p: slice_(t, **p),),
+    vjp=(_slice_vjp,),
+    batch=_slice_batch,
+    emit=_slice_emit,
+)
+
+
+def slice_(x: Any, start_indices: tuple, limit_indices: tuple, strides: tuple | None = None):
+    if strides is None:
+        strides = (1,) * len(start_indices)
+    return slice_p.bind(
+        x, start_indices=tuple(start_indices), limit_indices=tuple(limit_indices),
+        strides=tuple(strides),
+    )
+
+
+def _pad_kernel(xp):
+    def impl(x, padding_value, padding_config):
+        out_shape = []
+        index = []
+        for size, (lo, hi, interior) in zip(np.shape(x), padding_config):
+            out_shape.append(lo + hi + size + max(size - 1, 0) * interior)
+            index.append(slice(lo, lo + size + max(size - 1, 0) * interior, interior + 1))
+        out = xp.full(out_shape, padding_value, dtype=x.dtype)
+        out[tuple(index)] = x
+        return out
+
+    return impl
+
+
+def _pad_aval(a, v, padding_config):
+    if any(lo < 0 or hi < 0 or it < 0 for lo, hi, it in padding_config):
+        raise ValueError(f"pad: negative padding {padding_config} is not supported")
+    shape = tuple(lo + hi + s + max(s - 1, 0) * it for s, (lo, hi, it) in zip(a.shape,
+                                                                             padding_config))
+    return ShapedArray(shape, a.dtype)
+
+
+def _pad_vjp_x(ct, out, x, v, *, padding_config):
+    xs = shape_of(x)
+    start = [lo for lo, _, _ in padding_config]
+    stride = [it + 1 for _, _, it in padding_config]
+    limit = [lo + s + max(s - 1, 0) * it for s, (lo, _, it) in zip(xs, padding_config)]
+    return slice_(ct, tuple(start), tuple(limit), tuple(stride))
+
+
+def _pad_vjp_v(ct, out, x, v, *, padding_config):
+    from .elementwise import sub
+    from .reduce import reduce_sum
+
+    every = tuple(range(ndim_of(ct)))
+    inner = _pad_vjp_x(ct, out, x, v, padding_config=padding_config)
+    return sub(reduce_sum(ct, every), reduce_sum(inner, every))
+
+
+def _pad_jvp(primals, tangents, out, *, padding_config):
+    t_x, t_v = tangents
+    x, v = primals
+    if t_x is None and t_v is None:
+        return None
+    if t_x is None:
+        t_x = zeros_like_value(x)
+    if t_v is None:
+        t_v = 0.0
+    return pad(t_x, t_v, padding_config)
+
+
+def _pad_batch(vals, dims, *, padding_config):
+    x, v = vals
+    if dims[1] is not None:
+        raise NotImplementedError("vmap of pad over a batched padding value is not supported")
+    cfg = list(padding_config)
+    cfg.insert(dims[0], (0, 0, 0))
+    return pad(x, v, tuple(cfg)), dims[0]
+
+
+pad_p = Primitive(
+    "pad",
+    kernel=_pad_kernel,
+    abstract_eval=_pad_aval,
+    jvp_full=_pad_jvp,
+    vjp=(_pad_vjp_x, _pad_vjp_v),
+    batch=_pad_batch,
+)
+
+
+def pad(x: Any, padding_value: Any, padding_config: tuple) -> Any:
+    return pad_p.bind(x, padding_value, padding_config=tuple(tuple(c) for c in padding_config))
+
+
+# ---- concatenate ------------------------------------------------------------------------------------
+
+
+def _concatenate_aval(*avals, dimension):
+    first = avals[0]
+    for a in avals[1:]:
+        same = a.ndim == first.ndim and all(
+            s == t for i, (s, t) in enumerate(zip(a.shape, first.shape)) if i != dimension
+        )
+        if not same or a.dtype != first.dtype:
+            listed = ", ".join(x.str_short() for x in avals)
+            raise TypeError(
+                f"concatenate along axis {dimension}: arrays must have the same dtype and the "
+                f"same shape except along that axis, got {listed}"
+            )
+    size = sum(a.shape[dimension] for a in avals)
+    shape = first.shape[:dimension] + (size,) + first.shape[dimension + 1 :]
+    return ShapedArray(shape, first.dtype)
+
+
+class _ConcatenateVJP:
+    """Per-argument VJPs for an n-ary primitive: the i-th is a slice of the cotangent."""
+
+    def __getitem__(self, i: int):
+        def vjp(ct, out, *xs, dimension):
+            start = sum(shape_of(x)[dimension] for x in xs[:i])
+            stop = start + shape_of(xs[i])[dimension]
+            n = ndim_of(ct)
+            lo = tuple(start if a == dimension else 0 for a in range(n))
+            hi = tuple(stop if a == dimension else s for a, s in enumerate(shape_of(ct)))
+            return slice_(ct, lo, hi)
+
+        return vjp
+
+
+def _concatenate_jvp(primals, tangents, out, *, dimension):
+    if all(t is None for t in tangents):
+        return None
+    ts = [zeros_like_value(p) if t is None else t for p, t in zip(primals, tangents)]
+    return concatenate(ts, dimension)
+
+
+def _concatenate_batch(vals, dims, *, dimension):
+    size = batch_size(vals, dims)
+    xs = [bdim_to_front(v, d, size) for v, d in zip(vals, dims)]
+    return concatenate(xs, dimension + 1), 0
+
+
+concatenate_p = Primitive(
+    "concatenate",
+    kernel=lambda xp: lambda *xs, dimension: xp.concatenate(xs, axis=dimension),
+    abstract_eval=_concatenate_aval,
+    jvp_full=_concatenate_jvp,
+    vjp=_ConcatenateVJP(),
+    batch=_concatenate_batch,
+    emit=lambda n, p, a: f"xp.concatenate(({', '.join(n)},), axis={p['dimension']})",
+)
+
+
+def concatenate(xs: list, dimension: int) -> Any:
+    return concatenate_p.bind(*xs, dimension=int(dimension))
+
+
+# ---- rev -----------------------------------------------------------------------------------------
+
+rev_p = Primitive(
+    "rev",
+    kernel=lambda xp: lambda x, dimensions: xp.flip(x, axis=dimensions),
+    abstract_eval=lambda a, dimensions: ShapedArray(a.shape, a.dtype),
+    jvp=(lambda t, out, x, dimensions: rev(t, dimensions),),
+    vjp=(lambda ct, out, x, dimensions: rev(ct, dimensions),),
+    batch=lambda v, d, dimensions: (
+        rev(v[0], tuple(a if a < d[0] else a + 1 for a in dimensions)), d[0]),
+    emit=lambda n, p, a: f"xp.flip({n[0]}, axis={p['dimensions']!r})",
+)
+
+
+def rev(x: Any, dimensions: tuple) -> Any:
+    return rev_p.bind(x, dimensions=tuple(dimensions))
+
+
+# ---- stop_gradient ----------------------------------------------------------------------------------
+
+stop_gradient_p = Primitive(
+    "stop_gradient",
+    kernel=lambda xp: lambda x: x,
+    abstract_eval=lambda a: a,
+    jvp=ZERO_DERIVATIVE,
+    vjp=ZERO_DERIVATIVE,
+    batch=lambda v, d: (stop_gradient_p.bind(v[0]), d[0]),
+    emit=lambda n, p, a: n[0],
+)
