@@ -25,6 +25,9 @@ class JVPTracer(Tracer):
     def aval(self):
         return get_aval(self.primal)
 
+    shape = property(lambda self: self.primal.shape)
+    dtype = property(lambda self: self.primal.dtype)
+
     def to_concrete(self) -> Any:
         p = self.primal
         return p.to_concrete() if isinstance(p, Tracer) else p

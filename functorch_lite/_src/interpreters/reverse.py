@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..core import ZERO_DERIVATIVE, Primitive, Trace, Tracer, get_aval, set_current_trace
+from ..core import (
+    EVAL,
+    ZERO_DERIVATIVE,
+    Primitive,
+    Trace,
+    Tracer,
+    eval_apply,
+    get_aval,
+    set_current_trace,
+)
 from .jvp import add_tangents, instantiate_zeros
 
 
@@ -41,6 +50,10 @@ class ReverseTracer(Tracer):
     @property
     def aval(self):
         return get_aval(self.primal)
+
+    # Direct forwards: the hot paths ask for these on every op.
+    shape = property(lambda self: self.primal.shape)
+    dtype = property(lambda self: self.primal.dtype)
 
     def to_concrete(self) -> Any:
         p = self.primal
@@ -75,12 +88,36 @@ class ReverseTrace(Trace):
         self.tape.append(node)
         return node
 
-    def process_primitive(self, prim: Primitive, args: tuple, params: dict) -> Any:
-        primals, parents = self._split(args)
-        out = self.parent.process(prim, tuple(primals), params)
+    def process(self, prim: Primitive, args: tuple, params: dict) -> Any:
+        # One pass both finds this trace's tracers and unboxes them. This is the per-operation
+        # cost of eager grad, so the single-argument case is unrolled and calls are inlined.
+        if len(args) == 1:
+            a = args[0]
+            if type(a) is not ReverseTracer or a._trace is not self:
+                return self.parent.process(prim, args, params)
+            primals = [a.primal]
+            parents = [(a.node, a.out_index)]
+        else:
+            primals, parents = [], []
+            owned = False
+            for a in args:
+                if type(a) is ReverseTracer and a._trace is self:
+                    primals.append(a.primal)
+                    parents.append((a.node, a.out_index))
+                    owned = True
+                else:
+                    primals.append(a)
+                    parents.append(None)
+            if not owned:
+                return self.parent.process(prim, args, params)
+        parent = self.parent
+        out = eval_apply(prim, primals, params) if parent is EVAL else parent.process(
+            prim, tuple(primals), params)
         if prim.vjp is ZERO_DERIVATIVE:
             return out
-        node = self._record(prim, params, primals, out, parents)
+        tape = self.tape
+        node = Node(len(tape), prim, params, primals, out, parents)
+        tape.append(node)
         if prim.multiple_results:
             return tuple(ReverseTracer(self, o, node, i) for i, o in enumerate(out))
         return ReverseTracer(self, out, node)
@@ -144,15 +181,23 @@ def backward(trace: ReverseTrace, outputs: list, cts: list) -> list:
         if prim.multiple_results:
             ct = tuple(instantiate_zeros(o, c) for o, c in zip(node.out, ct))
         rules = prim.vjp
+        out, primals, params = node.out, node.primals, node.params
         for i, parent in enumerate(node.parents):
             if parent is None:
                 continue
             rule = rules[i]
             if rule is None:
                 continue
-            c = rule(ct, node.out, *node.primals, **node.params)
-            if c is not None:
-                _accumulate(pending, parent[0], parent[1], c)
+            c = rule(ct, out, *primals, **params)
+            if c is None:
+                continue
+            parent_node, out_index = parent
+            if out_index < 0:  # inlined _accumulate for the common single-output case
+                k = parent_node.index
+                prev = pending.get(k)
+                pending[k] = c if prev is None else add_tangents(prev, c)
+            else:
+                _accumulate(pending, parent_node, out_index, c)
     return leaf_cts
 
 

@@ -8,6 +8,9 @@ import numpy as np
 from .. import dtypes
 from ..array import Array
 from ..core import Tracer, _backends_in_use
+from ..prims.shape import convert_element_type
+
+_WEAK_RANK = {bool: 0, int: 1, float: 2, complex: 3}
 
 
 def is_arraylike(x: Any) -> bool:
@@ -45,8 +48,6 @@ def asarray(x: Any, dtype: Any = None, copy: bool | None = None) -> Any:
     want = None if dtype is None else dtypes.canonicalize(dtype)
     if type(x) is Array or isinstance(x, Tracer):
         if want is not None and x.dtype != want:
-            from ..prims.shape import convert_element_type
-
             return convert_element_type(x, want)
         return x
     if dtypes.is_python_scalar(x):
@@ -108,12 +109,37 @@ def as_operand(x: Any, name: str = "argument") -> Any:
         ) from None
 
 
-def promote(*args: Any) -> list:
+def _fast_common_dtype(args: tuple) -> np.dtype | None:
+    """The shared dtype when no conversion is needed (the common case), else None."""
+    common = None
+    weak = -1
+    for a in args:
+        t = type(a)
+        if t is Array:
+            dt = a._value.dtype
+        elif isinstance(a, Tracer):
+            dt = a.dtype
+        else:
+            rank = _WEAK_RANK.get(t)
+            if rank is None:
+                return None
+            weak = rank if rank > weak else weak
+            continue
+        if common is None:
+            common = dt
+        elif dt != common:
+            return None
+    if common is None or weak > dtypes.kind_rank(common):
+        return None
+    return common
+
+
+def promote(*args: Any) -> tuple:
     """Bring ``args`` to one dtype by the promotion table; Python scalars stay weak scalars."""
+    if _fast_common_dtype(args) is not None:
+        return args
     args = [as_operand(a) for a in args]
     dt = dtypes.result_type(*args)
-    from ..prims.shape import convert_element_type
-
     out = []
     for a in args:
         if dtypes.is_python_scalar(a):
@@ -124,16 +150,17 @@ def promote(*args: Any) -> list:
             out.append(a)
     if all(dtypes.is_python_scalar(a) for a in out):
         out[0] = asarray(out[0], dt)  # only scalars: one must carry the dtype
-    return out
+    return tuple(out)
 
 
 def promote_inexact(*args: Any) -> list:
     """Like ``promote``, then ints and bools become the default float (for exp, sin, ...)."""
+    common = _fast_common_dtype(args)
+    if common is not None and common.kind in "fc":
+        return args
     args = promote(*args)
     dt = dtypes.result_type(*args)
     if dt.kind in "fc":
         return args
-    from ..prims.shape import convert_element_type
-
     f = dtypes.default_float
     return [f.type(a) if dtypes.is_python_scalar(a) else convert_element_type(a, f) for a in args]

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import dtypes
 from ..array import Array
-from ..core import EVAL, Primitive, _backends_in_use, _state
+from ..core import EVAL, Primitive, Tracer, _backends_in_use, _state
 from ..prims import elementwise as E
 from ..prims import reduce as R
 from ..prims import shape as S
@@ -16,12 +16,25 @@ from ._convert import asarray, promote, promote_inexact
 from .shape_ops import _axes, _axis, ravel
 
 
+_FLOAT_KINDS = {"f", "c"}
+
+
 def _binary_op(prim: Primitive, x: Any, y: Any) -> Any:
-    """``prim(x, y)`` after promotion. The fast path (two concrete Arrays of one dtype, no
-    transformation running) calls the numpy kernel directly: it is every eager op's cost."""
-    if (type(x) is Array and type(y) is Array and _state.trace is EVAL
-            and x._value.dtype == y._value.dtype and not _backends_in_use["cupy"]):
-        return Array(prim.impl(x._value, y._value))
+    """``prim(x, y)`` after promotion. The fast paths (concrete Arrays of one dtype, or an Array
+    and a Python float/int it absorbs, with no transformation running) call the numpy kernel
+    directly: they are every eager op's cost."""
+    if _state.trace is EVAL and not _backends_in_use["cupy"] and type(x) is Array:
+        ty = type(y)
+        if ty is Array:
+            if x._value.dtype == y._value.dtype:
+                return Array(prim.impl(x._value, y._value))
+        elif ty is float:
+            if x._value.dtype.kind in _FLOAT_KINDS:
+                return Array(prim.impl(x._value, y))
+        elif ty is int and x._value.dtype.kind in "fciu":
+            return Array(prim.impl(x._value, y))
+    elif type(y) is float and isinstance(x, Tracer) and x.dtype.kind in _FLOAT_KINDS:
+        return prim.bind(x, y)  # a traced float and a weak scalar: nothing to promote
     x, y = promote(x, y)
     return prim.bind(x, y)
 
@@ -41,10 +54,13 @@ def _make_binary(prim: Primitive, name: str, inexact: bool = False) -> Callable:
 
 def _make_unary(prim: Primitive, name: str, inexact: bool = True) -> Callable:
     def op(x: Any, /) -> Any:
-        if type(x) is Array and _state.trace is EVAL and not _backends_in_use["cupy"] and (
-            not inexact or x._value.dtype.kind in "fc"
-        ):
-            return Array(prim.impl(x._value))
+        if type(x) is Array:
+            if _state.trace is EVAL and not _backends_in_use["cupy"] and (
+                not inexact or x._value.dtype.kind in _FLOAT_KINDS
+            ):
+                return Array(prim.impl(x._value))
+        elif isinstance(x, Tracer) and (not inexact or x.dtype.kind in _FLOAT_KINDS):
+            return prim.bind(x)
         (x,) = promote_inexact(x) if inexact else promote(x)
         return prim.bind(x)
 
