@@ -7,6 +7,7 @@ from ._src.prims.elementwise import (  # noqa: F401
     min_ as min, mul, ne, neg, pow_ as pow, rem, round_ as round, select, sign, sin, sinh,
     sqrt, sub, tan, tanh,
 )
+from ._src.control import cond  # noqa: F401
 from ._src.prims.indexing import gather, scatter  # noqa: F401
 from ._src.prims.linalg import dot_general  # noqa: F401
 from ._src.prims.reduce import (  # noqa: F401

@@ -171,8 +171,9 @@ def _simplify(eqn: Eqn) -> Any:
     elif name == "div":
         if _is_literal(ins[1], 1) and same(ins[0]):
             return ins[0]
-    elif name in ("convert_element_type", "reshape", "broadcast_in_dim", "squeeze",
-                  "expand_dims"):
+    elif name == "stop_gradient":  # only matters to differentiation, which is done by now
+        return ins[0]
+    elif name in ("convert_element_type", "reshape", "broadcast_in_dim"):
         if same(ins[0]):
             return ins[0]
     elif name == "transpose":

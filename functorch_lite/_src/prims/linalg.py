@@ -99,9 +99,12 @@ def _vjp_rhs(ct, out, x, y, *, dimension_numbers):
     nb = len(lb)
     lf = _free(xn, lc, lb)
     ct_lf = tuple(range(nb, nb + len(lf)))
-    res = dot_general(ct, x, ((ct_lf, lf), (tuple(range(nb)), lb)))
+    # x first, so a plain matmul's rhs cotangent is x.T @ ct with no transpose after it.
+    # result axes: batch, x's remaining axes (its contract axes in increasing order), then
+    # ct's remaining axes (rhs's free axes); map each back to the rhs axis it stands for.
+    res = dot_general(x, ct, ((lf, ct_lf), (lb, tuple(range(nb)))))
     lc_sorted = sorted(lc)
-    rhs_axis_of = list(rb) + list(_free(yn, rc, rb)) + [rc[lc.index(c)] for c in lc_sorted]
+    rhs_axis_of = list(rb) + [rc[lc.index(c)] for c in lc_sorted] + list(_free(yn, rc, rb))
     return S.transpose(res, tuple(np.argsort(rhs_axis_of)))
 
 

@@ -181,7 +181,16 @@ broadcast_in_dim_p = Primitive(
     jvp=(lambda t, out, x, **p: broadcast_in_dim(t, **p),),
     vjp=(_broadcast_in_dim_vjp,),
     batch=_broadcast_in_dim_batch,
+    emit=lambda n, p, a: "xp.broadcast_to({}.reshape({!r}), {!r})".format(
+        n[0], _expanded_shape(a[0].shape, p["shape"], p["broadcast_dimensions"]), p["shape"]),
 )
+
+
+def _expanded_shape(xs: tuple, shape: tuple, broadcast_dimensions: tuple) -> tuple:
+    expanded = [1] * len(shape)
+    for src, dst in enumerate(broadcast_dimensions):
+        expanded[dst] = xs[src]
+    return tuple(expanded)
 
 
 def broadcast_in_dim(x: Any, shape: tuple, broadcast_dimensions: tuple) -> Any:
