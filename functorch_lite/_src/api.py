@@ -75,15 +75,20 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
 
     @functools.wraps(fun)
     def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
-        nums = _argnums_tuple(argnums, len(args), "grad")
         trace = ReverseTrace(_state.trace)
         new_args = list(args)
         leaves_per_arg = []
-        for i in nums:
-            leaves, tree = tree_flatten(args[i])
-            leaves = [_as_input(x, f"argument {i}", need_float=not allow_int, fname="grad")
-                      for x in leaves]
-            tracers = [trace.new_leaf(x) for x in leaves]
+        for i in _argnums_tuple(argnums, len(args), "grad"):
+            x = args[i]
+            if type(x) is Array and (allow_int or x._value.dtype.kind in "fc"):
+                tracer = trace.new_leaf(x)  # the common case: one array, no pytree to walk
+                leaves_per_arg.append((None, [x], [tracer]))
+                new_args[i] = tracer
+                continue
+            leaves, tree = tree_flatten(x)
+            leaves = [_as_input(v, f"argument {i}", need_float=not allow_int, fname="grad")
+                      for v in leaves]
+            tracers = [trace.new_leaf(v) for v in leaves]
             leaves_per_arg.append((tree, leaves, tracers))
             new_args[i] = tree_unflatten(tree, tracers)
         with set_current_trace(trace):
@@ -103,9 +108,9 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
         leaf_cts = backward(trace, [out], [Array(np.ones((), out_aval.dtype))]) if own else {}
         grads = []
         for tree, leaves, tracers in leaves_per_arg:
-            cts = [leaf_cts.get(t.node.index) for t in tracers]
+            cts = [leaf_cts.get(t.index) for t in tracers]
             cts = [zeros_like_value(x) if c is None else c for c, x in zip(cts, leaves)]
-            grads.append(tree_unflatten(tree, cts))
+            grads.append(cts[0] if tree is None else tree_unflatten(tree, cts))
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
         return ((value, aux), g) if has_aux else (value, g)
 
@@ -193,7 +198,7 @@ def vjp(fun: Callable, *primals: Any, has_aux: bool = False) -> tuple:
         leaf_cts = backward(trace, out_leaves, ct_leaves)
         result = []
         for tree, leaves, tracers in structs:
-            cts = [leaf_cts.get(t.node.index) for t in tracers]
+            cts = [leaf_cts.get(t.index) for t in tracers]
             result.append(tree_unflatten(
                 tree, [zeros_like_value(x) if c is None else c for c, x in zip(cts, leaves)]))
         return tuple(result)

@@ -258,21 +258,23 @@ def _eval_value(a: Any) -> Any:
 
 def eval_apply(prim: Primitive, args: tuple, params: dict) -> Any:
     # Unrolled for one and two arguments: this runs for every eager operation.
-    if len(args) == 1:
+    n = len(args)
+    if n == 1:
         a = args[0]
-        vals = (a._value if type(a) is Array else _eval_value(a),)
-    elif len(args) == 2:
+        vals = (a._value if a.__class__ is Array else _eval_value(a),)
+    elif n == 2:
         a, b = args
-        vals = (a._value if type(a) is Array else _eval_value(a),
-                b._value if type(b) is Array else _eval_value(b))
+        # (a Python float passes through as is: numpy treats it as a weak scalar)
+        vals = (a._value if a.__class__ is Array else _eval_value(a),
+                b._value if b.__class__ is Array else b if b.__class__ is float
+                else _eval_value(b))
     else:
-        vals = [a._value if type(a) is Array else _eval_value(a) for a in args]
+        vals = [a._value if a.__class__ is Array else _eval_value(a) for a in args]
+    impl = prim.impl
     if _backends_in_use["cupy"]:
         from .backends import array_module_of
 
         impl = prim.impl_for(array_module_of(vals))
-    else:
-        impl = prim.impl
     out = impl(*vals, **params) if params else impl(*vals)
     if prim.multiple_results:
         return tuple(Array(o) for o in out)

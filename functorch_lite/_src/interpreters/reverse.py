@@ -23,29 +23,23 @@ from ..core import (
 from .jvp import add_tangents, instantiate_zeros
 
 
-class Node:
-    """One recorded application. ``parents[i]`` is ``(node, output_index)`` or None."""
-
-    __slots__ = ("index", "prim", "params", "primals", "out", "parents", "custom")
-
-    def __init__(self, index, prim, params, primals, out, parents, custom=None):
-        self.index = index
-        self.prim = prim
-        self.params = params
-        self.primals = primals
-        self.out = out
-        self.parents = parents
-        self.custom = custom  # for custom rules: cts (list) -> list of input cts
+# A tape entry is a plain tuple (cheap to build on every operation):
+#   (prim, params, primals, out, parents)    a primitive application;
+#   (None, custom, primals, outs, parents)   a custom rule: custom(cts list) -> input cts list;
+#   (None, None, None, primal, ())           an input leaf.
+# ``parents[i]`` is the ReverseTracer passed as argument i (its ``index`` and ``out_index`` say
+# where the cotangent goes), or None for a constant. A tracer's ``out_index`` is -1 for the
+# single output of an entry, else its position among the entry's outputs.
 
 
 class ReverseTracer(Tracer):
-    __slots__ = ("primal", "node", "out_index")
+    __slots__ = ("primal", "index", "out_index")
 
-    def __init__(self, trace: ReverseTrace, primal: Any, node: Node, out_index: int = -1):
+    def __init__(self, trace: ReverseTrace, primal: Any, index: int, out_index: int = -1):
         self._trace = trace
         self.primal = primal
-        self.node = node
-        self.out_index = out_index  # -1: the node's single output
+        self.index = index
+        self.out_index = out_index
 
     @property
     def aval(self):
@@ -65,45 +59,39 @@ class ReverseTrace(Trace):
 
     def __init__(self, parent: Trace):
         self.parent = parent
-        self.tape: list[Node] = []
+        self.tape: list[tuple] = []
 
     def new_leaf(self, primal: Any) -> ReverseTracer:
-        node = Node(len(self.tape), None, None, None, primal, ())
-        self.tape.append(node)
-        return ReverseTracer(self, primal, node)
+        self.tape.append((None, None, None, primal, ()))
+        return ReverseTracer(self, primal, len(self.tape) - 1)
 
     def _split(self, args: tuple) -> tuple[list, list]:
         primals, parents = [], []
         for a in args:
             if isinstance(a, ReverseTracer) and a._trace is self:
                 primals.append(a.primal)
-                parents.append((a.node, a.out_index))
+                parents.append(a)
             else:
                 primals.append(a)
                 parents.append(None)
         return primals, parents
 
-    def _record(self, prim, params, primals, out, parents, custom=None) -> Node:
-        node = Node(len(self.tape), prim, params, primals, out, parents, custom)
-        self.tape.append(node)
-        return node
-
     def process(self, prim: Primitive, args: tuple, params: dict) -> Any:
         # One pass both finds this trace's tracers and unboxes them. This is the per-operation
-        # cost of eager grad, so the single-argument case is unrolled and calls are inlined.
+        # cost of eager grad, so the one-argument case is unrolled and nothing is built twice.
         if len(args) == 1:
             a = args[0]
-            if type(a) is not ReverseTracer or a._trace is not self:
+            if a.__class__ is not ReverseTracer or a._trace is not self:
                 return self.parent.process(prim, args, params)
-            primals = [a.primal]
-            parents = [(a.node, a.out_index)]
+            primals = (a.primal,)
+            parents = args
         else:
             primals, parents = [], []
             owned = False
             for a in args:
-                if type(a) is ReverseTracer and a._trace is self:
+                if a.__class__ is ReverseTracer and a._trace is self:
                     primals.append(a.primal)
-                    parents.append((a.node, a.out_index))
+                    parents.append(a)
                     owned = True
                 else:
                     primals.append(a)
@@ -116,15 +104,16 @@ class ReverseTrace(Trace):
         if prim.vjp is ZERO_DERIVATIVE:
             return out
         tape = self.tape
-        node = Node(len(tape), prim, params, primals, out, parents)
-        tape.append(node)
+        index = len(tape)
+        tape.append((prim, params, primals, out, parents))
         if prim.multiple_results:
-            return tuple(ReverseTracer(self, o, node, i) for i, o in enumerate(out))
-        return ReverseTracer(self, out, node)
+            return tuple(ReverseTracer(self, o, index, i) for i, o in enumerate(out))
+        return ReverseTracer(self, out, index)
 
     def _wrap_custom(self, primals, parents, outs, custom) -> list:
-        node = self._record(None, None, primals, list(outs), parents, custom)
-        return [ReverseTracer(self, o, node, i) for i, o in enumerate(outs)]
+        index = len(self.tape)
+        self.tape.append((None, custom, primals, list(outs), parents))
+        return [ReverseTracer(self, o, index, i) for i, o in enumerate(outs)]
 
     def process_custom_jvp(self, call: Any, args: tuple) -> Any:
         primals, parents = self._split(args)
@@ -151,38 +140,36 @@ class ReverseTrace(Trace):
         return self._wrap_custom(primals, parents, outs, custom)
 
 
-def backward(trace: ReverseTrace, outputs: list, cts: list) -> list:
-    """Propagate cotangents ``cts`` of ``outputs`` back to every node; returns cts per tape node
-    for the leaves (``None`` where nothing reached it). Runs under the current trace."""
+def backward(trace: ReverseTrace, outputs: list, cts: list) -> dict[int, Any]:
+    """Propagate cotangents ``cts`` of ``outputs`` back along the tape; returns the cotangents
+    that reached the input leaves, by tape index (absent where nothing reached one). Runs under
+    the current trace, so the rules' operations are themselves traced by any outer transform."""
+    tape = trace.tape
     pending: dict[int, Any] = {}
     top = -1
     for out, ct in zip(outputs, cts):
         if isinstance(out, ReverseTracer) and out._trace is trace and ct is not None:
-            _accumulate(pending, out.node, out.out_index, ct)
-            top = max(top, out.node.index)
+            _accumulate(pending, tape, out.index, out.out_index, ct)
+            top = max(top, out.index)
     leaf_cts: dict[int, Any] = {}
-    tape = trace.tape
     for index in range(top, -1, -1):
         ct = pending.pop(index, None)
         if ct is None:
             continue
-        node = tape[index]
-        if node.prim is None and node.custom is None:  # an input leaf
-            leaf_cts[index] = ct
-            continue
-        if node.custom is not None:
-            cts_out = [instantiate_zeros(o, c) for o, c in zip(node.out, ct)]
-            in_cts = node.custom(cts_out)
-            for parent, c in zip(node.parents, in_cts):
+        prim, params, primals, out, parents = tape[index]
+        if prim is None:
+            if params is None:  # an input leaf
+                leaf_cts[index] = ct
+                continue
+            in_cts = params([instantiate_zeros(o, c) for o, c in zip(out, ct)])
+            for parent, c in zip(parents, in_cts):
                 if parent is not None and c is not None:
-                    _accumulate(pending, parent[0], parent[1], c)
+                    _accumulate(pending, tape, parent.index, parent.out_index, c)
             continue
-        prim = node.prim
         if prim.multiple_results:
-            ct = tuple(instantiate_zeros(o, c) for o, c in zip(node.out, ct))
+            ct = tuple(instantiate_zeros(o, c) for o, c in zip(out, ct))
         rules = prim.vjp
-        out, primals, params = node.out, node.primals, node.params
-        for i, parent in enumerate(node.parents):
+        for i, parent in enumerate(parents):
             if parent is None:
                 continue
             rule = rules[i]
@@ -191,23 +178,22 @@ def backward(trace: ReverseTrace, outputs: list, cts: list) -> list:
             c = rule(ct, out, *primals, **params)
             if c is None:
                 continue
-            parent_node, out_index = parent
-            if out_index < 0:  # inlined _accumulate for the common single-output case
-                k = parent_node.index
+            if parent.out_index < 0:  # inlined _accumulate for the common single output
+                k = parent.index
                 prev = pending.get(k)
                 pending[k] = c if prev is None else add_tangents(prev, c)
             else:
-                _accumulate(pending, parent_node, out_index, c)
+                _accumulate(pending, tape, parent.index, parent.out_index, c)
     return leaf_cts
 
 
-def _accumulate(pending: dict, node: Node, out_index: int, ct: Any) -> None:
+def _accumulate(pending: dict, tape: list, index: int, out_index: int, ct: Any) -> None:
     if out_index < 0:
-        pending[node.index] = add_tangents(pending.get(node.index), ct)
+        pending[index] = add_tangents(pending.get(index), ct)
         return
-    slots = pending.get(node.index)
+    slots = pending.get(index)
     if slots is None:
-        slots = pending[node.index] = [None] * len(node.out)
+        slots = pending[index] = [None] * len(tape[index][3])
     slots[out_index] = add_tangents(slots[out_index], ct)
 
 
@@ -215,8 +201,7 @@ def vjp_flat(fun: Callable, primals: list) -> tuple[list, Callable]:
     """Reverse mode over flat lists: returns the outputs and a pullback (cts list -> cts list)."""
     from ..core import _state
 
-    parent = _state.trace
-    trace = ReverseTrace(parent)
+    trace = ReverseTrace(_state.trace)
     leaves = [trace.new_leaf(p) for p in primals]
     with set_current_trace(trace):
         outs = list(fun(*leaves))
@@ -225,6 +210,6 @@ def vjp_flat(fun: Callable, primals: list) -> tuple[list, Callable]:
 
     def pullback(cts: list) -> list:
         leaf_cts = backward(trace, outs, list(cts))
-        return [leaf_cts.get(leaf.node.index) for leaf in leaves]
+        return [leaf_cts.get(leaf.index) for leaf in leaves]
 
     return primal_outs, pullback

@@ -15,8 +15,8 @@ def _swap(f):
 
 
 def _checked(f, symbol: str):
-    """Wrap a binary op so unsupported operand types give NotImplemented (Python then tries the
-    reflected method and finally raises its usual TypeError naming both types)."""
+    """Wrap a comparison so unsupported operand types give NotImplemented (``x == None`` is then
+    False, as for any Python object, instead of an error)."""
 
     def op(self, other):
         if isinstance(other, (str, bytes, dict, set)) or other is None:
@@ -92,8 +92,9 @@ _METHODS = {
 def install() -> None:
     for cls in (Array, Tracer):
         for name, fn in _BINARY.items():
-            setattr(cls, f"__{name}__", _checked(fn, name))
-            setattr(cls, f"__r{name}__", _checked(_swap(fn), f"r{name}"))
+            # Unsupported operand types raise a TypeError naming the type (from as_operand).
+            setattr(cls, f"__{name}__", fn)
+            setattr(cls, f"__r{name}__", _swap(fn))
         for name, fn in _COMPARE.items():
             setattr(cls, f"__{name}__", _checked(fn, name))
         for name, fn in _METHODS.items():

@@ -131,7 +131,10 @@ def def_elementwise(
         jvp = vjp = ZERO_DERIVATIVE
     else:
         jvp = tuple(None if d is None else _jvp_from(d) for d in derivs)
-        vjp = tuple(None if d is None else _vjp_from(d, i) for i, d in enumerate(derivs))
+        if len(derivs) == 1:  # unary: no broadcasting, the map is its own transpose as is
+            jvp = vjp = derivs
+        else:
+            vjp = tuple(None if d is None else _vjp_from(d, i) for i, d in enumerate(derivs))
     ref: list = []
     prim = Primitive(
         name,

@@ -4,6 +4,7 @@ convert_element_type; plus the helpers every rule uses (``shape_of``, ``unbroadc
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -136,7 +137,14 @@ def _broadcast_in_dim_kernel(xp):
         expanded = [1] * len(shape)
         for src, dst in enumerate(broadcast_dimensions):
             expanded[dst] = xs[src]
-        return xp.broadcast_to(xp.reshape(x, expanded), shape)
+        x = xp.reshape(x, expanded)
+        # Small outputs are filled outright: numpy's broadcast_to costs ~4 µs of Python, more
+        # than writing a few thousand elements. Large ones stay zero-copy views.
+        if math.prod(shape) <= 4096:
+            out = xp.empty(shape, x.dtype)
+            out[...] = x
+            return out
+        return xp.broadcast_to(x, shape)
 
     return impl
 
@@ -182,7 +190,8 @@ broadcast_in_dim_p = Primitive(
     vjp=(_broadcast_in_dim_vjp,),
     batch=_broadcast_in_dim_batch,
     emit=lambda n, p, a: "xp.broadcast_to({}.reshape({!r}), {!r})".format(
-        n[0], _expanded_shape(a[0].shape, p["shape"], p["broadcast_dimensions"]), p["shape"]),
+        n[0], _expanded_shape(a[0].shape, p["shape"], p["broadcast_dimensions"]), p["shape"])
+    if math.prod(p["shape"]) > 4096 else None,
 )
 
 
