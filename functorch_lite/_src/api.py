@@ -517,7 +517,7 @@ def make_jaxpr(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Calla
         >>> print(make_jaxpr(lambda x: jnp.sin(x) * 2.0)(jnp.ones(3)))
         { lambda ; a:f32[3]. let
             b:f32[3] = sin a
-            c:f32[3] = mul b 2.0:f32[]
+            c:f32[3] = mul b 2.0
           in (c,) }
     """
     from .interpreters.staging import trace_to_jaxpr

@@ -117,8 +117,8 @@ def pretty_print(jaxpr: Jaxpr) -> str:
     names = name_vars(jaxpr)
 
     def atom(v: Any) -> str:
-        if isinstance(v, Literal):
-            return f"{v!r}:{v.aval.str_short()}"
+        if isinstance(v, Literal):  # weak Python scalars take the other operand's dtype
+            return repr(v) if v.aval.weak else f"{v!r}:{v.aval.str_short()}"
         return names[v]
 
     def binder(v: Var) -> str:
