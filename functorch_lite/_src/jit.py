@@ -18,10 +18,10 @@ from .array import Array
 from .backends import array_module_of
 from .backends.lowering import lower
 from .config import config
-from .core import EVAL, ShapedArray, Tracer, _leaked, _state
+from .core import EVAL, ShapedArray, Tracer, _backends_in_use, _leaked, _state
 from .interpreters.staging import trace_to_jaxpr
 from .ir import Jaxpr, optimize
-from .tree_util import tree_flatten, tree_unflatten
+from .tree_util import LEAF, tree_flatten, tree_unflatten
 
 
 class Lowered:
@@ -35,6 +35,7 @@ class Lowered:
         self.source = source
         self.out_tree = out_tree
         self.name = name
+        self.consts = tuple(jaxpr.consts)
 
     def as_text(self) -> str:
         """The generated Python function that runs on every call with these shapes."""
@@ -84,33 +85,46 @@ class JitFunction:
             return f"args[{i}] ({self._params[i].name!r})"
         return f"args[{i}]"
 
+    def _position_name(self, position: Any) -> str:
+        if isinstance(position, int):
+            return self._arg_name(position)
+        return f"keyword argument {position!r}"
+
     def _flatten_args(self, args: tuple, kwargs: dict):
-        """Split the call into (cache key, dynamic leaves, a rebuild function)."""
+        """Split the call into (cache key, dynamic leaves). The key has one part per argument:
+        ``("static", position, value)`` or ``("dyn", position, treedef, ((shape, dtype), ...))``,
+        where position is an index or a keyword name (names are only spelled out when a
+        retrace is explained)."""
         key_parts = []
         dyn_leaves: list = []
-        layout = []
+        statics = self.static_argnums
         for i, a in enumerate(args):
-            if i in self.static_argnums:
-                key_parts.append(("static", self._arg_name(i), _hashable(a, self._arg_name(i))))
-                layout.append(("static", a))
-                continue
-            leaves, tree = tree_flatten(a)
-            avals = tuple(_leaf_aval(x, self._arg_name(i)) for x in leaves)
-            key_parts.append(("dyn", self._arg_name(i), tree, avals))
-            layout.append(("dyn", tree, len(leaves)))
-            dyn_leaves += leaves
-        for k in sorted(kwargs):
+            if i in statics:
+                key_parts.append(("static", i, _hashable(a, self._arg_name(i))))
+            elif type(a) is Array:  # the common case: a bare array is a one-leaf pytree
+                v = a._value
+                key_parts.append(("dyn", i, LEAF, ((v.shape, v.dtype),)))
+                dyn_leaves.append(a)
+            else:
+                leaves, tree = tree_flatten(a)
+                avals = tuple(_leaf_aval(x, self._arg_name(i)) for x in leaves)
+                key_parts.append(("dyn", i, tree, avals))
+                dyn_leaves += leaves
+        for k in sorted(kwargs) if kwargs else ():
             v = kwargs[k]
             if k in self.static_argnames:
-                key_parts.append(("static", repr(k), _hashable(v, f"keyword argument {k!r}")))
+                key_parts.append(("static", k, _hashable(v, f"keyword argument {k!r}")))
                 continue
             leaves, tree = tree_flatten(v)
             avals = tuple(_leaf_aval(x, f"keyword argument {k!r}") for x in leaves)
-            key_parts.append(("dyn", repr(k), tree, avals))
+            key_parts.append(("dyn", k, tree, avals))
             dyn_leaves += leaves
-        backend = "numpy" if not any(type(x).__module__.startswith("cupy") or (
-            type(x) is Array and type(x._value).__module__.startswith("cupy"))
-            for x in dyn_leaves) else "cupy"
+        backend = "numpy"
+        if _backends_in_use["cupy"] and any(
+            type(x._value if type(x) is Array else x).__module__.startswith("cupy")
+            for x in dyn_leaves
+        ):
+            backend = "cupy"
         return (backend, tuple(key_parts)), dyn_leaves
 
     # -- calling ---------------------------------------------------------------------------------
@@ -121,8 +135,10 @@ class JitFunction:
         lowered = self._cache.get(key)
         if lowered is None:
             lowered = self._compile(key, args, kwargs)
-        raw = [_raw(x) for x in leaves]
-        outs = lowered.fn(*lowered.jaxpr.consts, *raw)
+        raw = [x._value if type(x) is Array else _raw(x) for x in leaves]
+        outs = lowered.fn(*lowered.consts, *raw)
+        if lowered.out_tree is LEAF:
+            return _wrap_out(outs[0])
         return tree_unflatten(lowered.out_tree, [_wrap_out(o) for o in outs])
 
     def lower(self, *args: Any, **kwargs: Any) -> Lowered:
@@ -132,7 +148,7 @@ class JitFunction:
 
     def _compile(self, key: Any, args: tuple, kwargs: dict) -> Lowered:
         if self._cache:
-            reason = _explain(self._last_key, key)
+            reason = _explain(self._last_key, key, self._position_name)
             self.retrace_reasons.append(reason)
             if config.jax_explain_cache_misses:
                 warnings.warn(f"jit({self.__name__}) retraced: {reason}", stacklevel=3)
@@ -239,14 +255,14 @@ def _raw(x: Any) -> Any:
 
 
 def _wrap_out(o: Any) -> Array:
-    if dtypes.is_python_scalar(o):
+    if o.__class__ in (float, int, bool, complex):  # a literal the program returns as is
         return Array(np.asarray(o, dtypes.python_scalar_dtype(o)))
     return Array(o)
 
 
-def _explain(old: Any, new: Any) -> str:
+def _explain(old: Any, new: Any, name_of: Callable[[Any], str]) -> str:
     """Name what changed between two cache keys: an argument's shape, dtype, structure, or a
-    static value."""
+    static value. ``name_of`` spells out a position (an index or a keyword)."""
     if old is None:
         return "first call"
     reasons = []
@@ -254,28 +270,30 @@ def _explain(old: Any, new: Any) -> str:
         reasons.append(f"the arrays moved from {old[0]} to {new[0]}")
     old_parts = {p[1]: p for p in old[1]}
     for p in new[1]:
+        name = name_of(p[1])
         q = old_parts.get(p[1])
         if q is None:
-            reasons.append(f"{p[1]} is new")
+            reasons.append(f"{name} is new")
         elif q == p:
             continue
         elif p[0] != q[0]:
-            reasons.append(f"{p[1]} changed between static and dynamic")
+            reasons.append(f"{name} changed between static and dynamic")
         elif p[0] == "static":
-            reasons.append(f"static argument {p[1]} changed from {q[2]!r} to {p[2]!r}")
+            reasons.append(f"static argument {name} changed from {q[2]!r} to {p[2]!r}")
         elif p[2] != q[2]:
-            reasons.append(f"{p[1]} changed structure from {q[2]} to {p[2]}")
+            reasons.append(f"{name} changed structure from {q[2]} to {p[2]}")
         else:
             for k, (a, b) in enumerate(zip(q[3], p[3])):
                 if a[0] != b[0]:
-                    reasons.append(f"{p[1]}{_leaf_label(k, len(p[3]))} changed shape from "
+                    reasons.append(f"{name}{_leaf_label(k, len(p[3]))} changed shape from "
                                    f"{tuple(a[0])} to {tuple(b[0])}")
                 if a[1] != b[1]:
-                    reasons.append(f"{p[1]}{_leaf_label(k, len(p[3]))} changed dtype from "
+                    reasons.append(f"{name}{_leaf_label(k, len(p[3]))} changed dtype from "
                                    f"{a[1]} to {b[1]}")
-    for name in old_parts:
-        if name not in {p[1] for p in new[1]}:
-            reasons.append(f"{name} is no longer passed")
+    new_positions = {p[1] for p in new[1]}
+    for position in old_parts:
+        if position not in new_positions:
+            reasons.append(f"{name_of(position)} is no longer passed")
     return "; ".join(reasons) or "a new combination of previously seen arguments"
 
 

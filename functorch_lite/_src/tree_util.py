@@ -68,22 +68,29 @@ def _is_namedtuple(x: Any) -> bool:
 class PyTreeDef:
     """The structure of a pytree, without its leaves. Hashable and comparable."""
 
-    __slots__ = ("kind", "aux", "children", "num_leaves")
+    __slots__ = ("kind", "aux", "children", "num_leaves", "_key_cache", "_hash")
 
     def __init__(self, kind: Any, aux: Any, children: tuple):
         self.kind = kind  # None for a leaf
         self.aux = aux
         self.children = children
         self.num_leaves = 1 if kind is None else sum(c.num_leaves for c in children)
+        self._key_cache = None
+        self._hash = None
 
     def _key(self):
-        return (self.kind, self.aux, tuple(c._key() for c in self.children))
+        # Cached: jit hashes and compares the structure of its arguments on every call.
+        if self._key_cache is None:
+            self._key_cache = (self.kind, self.aux, tuple(c._key() for c in self.children))
+        return self._key_cache
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, PyTreeDef) and self._key() == other._key()
+        return self is other or (isinstance(other, PyTreeDef) and self._key() == other._key())
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        if self._hash is None:
+            self._hash = hash(self._key())
+        return self._hash
 
     def __repr__(self) -> str:
         return f"PyTreeDef({self._str()})"
