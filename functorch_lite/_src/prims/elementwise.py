@@ -236,9 +236,8 @@ atan2_p = def_elementwise("atan2", "arctan2", (_atan2_d(0), _atan2_d(1)))
 
 
 def _rem_dy(g, out, x, y):
-    q = div(x, y)
-    trunc_q = mul(sign(q), floor(abs_(q)))
-    return neg(mul(g, trunc_q))
+    # numpy's remainder is x - y * floor(x / y) (the sign of y, not C's fmod): d/dy = -floor(x/y).
+    return neg(mul(g, floor(div(x, y))))
 
 
 rem_p = def_elementwise("rem", "remainder", (lambda g, o, x, y: g, _rem_dy))

@@ -140,11 +140,20 @@ def _scatter_jvp(primals, tangents, out, *, mode):
     if mode in ("add", "set"):
         return scatter(t_op, t_up, *idx, mode=mode)
     if mode in ("min", "max"):
-        # The output takes each element from the operand or from the update that won there.
-        kept = E.select(E.eq(out, operand), t_op, 0.0)
-        won = E.select(E.eq(gather(out, *idx), updates), t_up, 0.0)
-        return scatter(kept, won, *idx, mode="add")
+        kept, won = _extremum_weights(out, operand, updates, idx)
+        return scatter(E.mul(t_op, kept), E.mul(t_up, won), *idx, mode="add")
     raise NotImplementedError(_MUL_MSG)
+
+
+def _extremum_weights(out, operand, updates, idx):
+    """For min/max: where the operand / each update attained the output, divided by how many
+    did there, so ties share the derivative (as in reduce_max). NOTE: without the division an
+    update broadcast onto a repeated index, x.at[[1, 1]].max(u), would count twice."""
+    dt = S.dtype_of(out)
+    kept = E.convert(E.eq(out, operand), dt)
+    won = E.convert(E.eq(gather(out, *idx), updates), dt)  # the indexed (broadcast) shape
+    counts = scatter(kept, won, *idx, mode="add")
+    return E.div(kept, counts), E.div(won, gather(counts, *idx))
 
 
 _MUL_MSG = (
@@ -159,14 +168,14 @@ def _scatter_vjp_operand(ct, out, operand, updates, *idx, mode):
     if mode == "set":
         return scatter(ct, 0.0 if S.dtype_of(ct).kind in "fc" else 0, *idx, mode="set")
     if mode in ("min", "max"):
-        return E.select(E.eq(out, operand), ct, 0.0)
+        return E.mul(ct, _extremum_weights(out, operand, updates, idx)[0])
     raise NotImplementedError(_MUL_MSG)
 
 
 def _scatter_vjp_updates(ct, out, operand, updates, *idx, mode):
     g = gather(ct, *idx)
     if mode in ("min", "max"):
-        g = E.select(E.eq(gather(out, *idx), updates), g, 0.0)
+        g = E.mul(g, _extremum_weights(out, operand, updates, idx)[1])
     elif mode == "mul":
         raise NotImplementedError(_MUL_MSG)
     return S.unbroadcast(g, S.shape_of(updates))

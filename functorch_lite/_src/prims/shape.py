@@ -137,7 +137,7 @@ def _broadcast_in_dim_kernel(xp):
         expanded = [1] * len(shape)
         for src, dst in enumerate(broadcast_dimensions):
             expanded[dst] = xs[src]
-        x = xp.reshape(x, expanded)
+        x = x.reshape(expanded)
         # Small outputs are filled outright: numpy's broadcast_to costs ~4 µs of Python, more
         # than writing a few thousand elements. Large ones stay zero-copy views.
         if math.prod(shape) <= 4096:
@@ -223,7 +223,7 @@ def _reshape_aval(a, new_sizes):
 
 reshape_p = Primitive(
     "reshape",
-    kernel=lambda xp: lambda x, new_sizes: xp.reshape(x, new_sizes),
+    kernel=lambda xp: lambda x, new_sizes: x.reshape(new_sizes),
     abstract_eval=_reshape_aval,
     jvp=(lambda t, out, x, new_sizes: reshape(t, new_sizes),),
     vjp=(lambda ct, out, x, new_sizes: reshape(ct, shape_of(x)),),
@@ -262,7 +262,7 @@ def _transpose_batch(vals, dims, *, permutation):
 
 transpose_p = Primitive(
     "transpose",
-    kernel=lambda xp: lambda x, permutation: xp.transpose(x, permutation),
+    kernel=lambda xp: lambda x, permutation: x.transpose(permutation),
     abstract_eval=_transpose_aval,
     jvp=(lambda t, out, x, permutation: transpose(t, permutation),),
     vjp=(lambda ct, out, x, permutation: transpose(ct, tuple(np.argsort(permutation))),),
@@ -402,11 +402,21 @@ def _pad_jvp(primals, tangents, out, *, padding_config):
 
 def _pad_batch(vals, dims, *, padding_config):
     x, v = vals
-    if dims[1] is not None:
-        raise NotImplementedError("vmap of pad over a batched padding value is not supported")
-    cfg = list(padding_config)
-    cfg.insert(dims[0], (0, 0, 0))
-    return pad(x, v, tuple(cfg)), dims[0]
+    if dims[1] is None:
+        cfg = list(padding_config)
+        cfg.insert(dims[0], (0, 0, 0))
+        return pad(x, v, tuple(cfg)), dims[0]
+    # One padding value per example: pad with zeros, then select the values where a constant
+    # mask (x's own positions, padded with False) says "padding".
+    from ..array import Array
+    from .elementwise import select
+
+    size = batch_size(vals, dims)
+    x = bdim_to_front(x, dims[0], size)
+    inside = pad(Array(np.ones(shape_of(x)[1:], np.bool_)), False, padding_config)
+    padded = pad(x, 0, ((0, 0, 0),) + tuple(padding_config))
+    v = reshape(moveaxis(v, dims[1], 0), (size,) + (1,) * ndim_of(inside))
+    return select(inside, padded, v), 0
 
 
 pad_p = Primitive(
