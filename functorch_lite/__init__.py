@@ -6,6 +6,7 @@ Example:
     >>> fl.grad(lambda x: jnp.sum(x ** 2))(jnp.asarray([1.0, 2.0]))
     Array([2., 4.], dtype=float32)
 """
+from . import errors, lax, numpy, test_util, tree_util  # noqa: E402
 from ._src import numpy as _numpy_impl  # noqa: F401  (installs Array operators)
 from ._src import prims as _prims  # noqa: F401  (registers the primitives)
 from ._src.api import (
@@ -25,7 +26,6 @@ from ._src.config import config
 from ._src.core import ShapedArray
 from ._src.custom import custom_jvp, custom_vjp
 from ._src.jit import jit
-from . import errors, lax, numpy, tree_util, test_util  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -1,21 +1,29 @@
 """functorch_lite.lax: the primitive-level operations (JAX's ``jax.lax`` names)."""
 from typing import Any
 
-from ._src.prims.elementwise import (  # noqa: F401
-    abs_ as abs, acos, acosh, add, asin, asinh, atan, atan2, atanh, ceil, cos, cosh, div, eq,
-    exp, expm1, floor, ge, gt, integer_pow, le, log, log1p, logistic, lt, max_ as max,
-    min_ as min, mul, ne, neg, pow_ as pow, rem, round_ as round, select, sign, sin, sinh,
-    sqrt, sub, tan, tanh,
-)
 from ._src.control import cond  # noqa: F401
+from ._src.prims.elementwise import (  # noqa: F401
+    abs_ as abs,
+)
 from ._src.prims.indexing import gather, scatter  # noqa: F401
 from ._src.prims.linalg import dot_general  # noqa: F401
 from ._src.prims.reduce import (  # noqa: F401
-    argmax, argmin, cumsum, reduce_max, reduce_min, reduce_sum,
+    argmax,
+    argmin,
+    cumsum,
+    reduce_max,
+    reduce_min,
+    reduce_sum,
 )
 from ._src.prims.shape import (  # noqa: F401
-    broadcast_in_dim, concatenate, convert_element_type, pad, reshape, rev, slice_ as slice,
-    stop_gradient_p, transpose,
+    broadcast_in_dim,
+    concatenate,
+    convert_element_type,
+    pad,
+    reshape,
+    rev,
+    stop_gradient_p,
+    transpose,
 )
 
 

@@ -3,7 +3,9 @@ vjp, jvp, linearize, jacfwd, jacrev, hessian, vmap and make_jaxpr (jit lives in 
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Sequence
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -60,7 +62,7 @@ def _strip(trace: Any, tree: Any) -> Any:
     return tree_map(f, tree)
 
 
-# ---- reverse mode ----------------------------------------------------------------------------
+# ---- reverse mode --------------------------------------------------------------------------------
 
 
 def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
@@ -207,7 +209,7 @@ def vjp(fun: Callable, *primals: Any, has_aux: bool = False) -> tuple:
     return (out_value, pullback, aux) if has_aux else (out_value, pullback)
 
 
-# ---- forward mode ------------------------------------------------------------------------------
+# ---- forward mode --------------------------------------------------------------------------------
 
 
 def jvp(fun: Callable, primals: Sequence[Any], tangents: Sequence[Any],
@@ -289,7 +291,7 @@ def _basis(n: int, shapes: list, dtypes_: list) -> list:
     eye = np.eye(n)
     out, off = [], 0
     for shape, dt in zip(shapes, dtypes_):
-        size = int(np.prod(shape, dtype=np.int64))
+        size = math.prod(shape)
         out.append(Array(eye[:, off:off + size].reshape((n,) + tuple(shape)).astype(dt)))
         off += size
     return out
@@ -418,7 +420,7 @@ def hessian(fun: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     return jacfwd(jacrev(fun, argnums), argnums)
 
 
-# ---- vmap -----------------------------------------------------------------------------------
+# ---- vmap ----------------------------------------------------------------------------------------
 
 
 def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: str | None = None,
@@ -507,7 +509,7 @@ def _leaf_arg_names(args: tuple, kwargs: dict) -> list[str]:
     return names
 
 
-# ---- make_jaxpr ---------------------------------------------------------------------------------
+# ---- make_jaxpr ----------------------------------------------------------------------------------
 
 
 def make_jaxpr(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:

@@ -163,5 +163,7 @@ def _to_numpy(value: Any) -> np.ndarray:
 def _format(value: np.ndarray, name: str) -> str:
     prefix = f"{name}("
     body = np.array2string(value, separator=", ", prefix=prefix)
-    # bool and the defaults still show their dtype, like JAX.
-    return f"{prefix}{body}, dtype={value.dtype})"
+    # An empty array prints as [] whatever its shape, so the shape is spelled out (like numpy
+    # and JAX); bool and the defaults still show their dtype, like JAX.
+    shape = f", shape={value.shape}" if value.size == 0 and value.shape != (0,) else ""
+    return f"{prefix}{body}{shape}, dtype={value.dtype})"

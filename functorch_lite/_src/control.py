@@ -7,7 +7,8 @@ primitive that runs one branch inside jit is future work (see docs/jit.md).
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

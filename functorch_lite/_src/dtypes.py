@@ -74,7 +74,7 @@ def python_scalar_rank(x: object) -> int:
     return 0 if t is bool else 1 if t is int else 2 if t is float else 3
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
     """Promote two strong dtypes (see the module docstring for the table)."""
     if a == b:

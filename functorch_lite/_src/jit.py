@@ -9,13 +9,13 @@ from __future__ import annotations
 import functools
 import inspect
 import warnings
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from . import dtypes
 from .array import Array
-from .backends import array_module_of
 from .backends.lowering import lower
 from .config import config
 from .core import EVAL, ShapedArray, Tracer, _backends_in_use, _leaked, _state
@@ -57,7 +57,8 @@ class JitFunction:
     """The result of ``jit(f)``: call it like ``f``. ``retrace_reasons`` lists why each new
     trace after the first was needed; ``lower(*args).as_text()`` shows the generated code."""
 
-    def __init__(self, fun: Callable, static_argnums: Sequence[int], static_argnames: Sequence[str]):
+    def __init__(self, fun: Callable, static_argnums: Sequence[int],
+                 static_argnames: Sequence[str]):
         functools.update_wrapper(self, fun)
         self.fun = fun
         try:

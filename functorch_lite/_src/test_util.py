@@ -2,7 +2,8 @@
 in float64, to any order (derivatives of derivatives are checked the same way)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 

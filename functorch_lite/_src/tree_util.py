@@ -5,7 +5,8 @@ Leaves are everything else (arrays, scalars, ...). ``None`` is an empty node, as
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _registry: dict[type, tuple[Callable, Callable]] = {}
 

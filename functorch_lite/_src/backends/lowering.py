@@ -4,7 +4,8 @@ calls, which the user can read (``jitted.lower(*args).as_text()``) and step thro
 from __future__ import annotations
 
 import linecache
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -1,7 +1,8 @@
 """vmap: a tracer carries a value with one extra axis, ``bdim`` (None: not batched)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..core import (
     ConcretizationTypeError,

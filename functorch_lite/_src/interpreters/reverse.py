@@ -8,7 +8,8 @@ grad-of-grad, vmap-of-grad and jit-of-grad need nothing extra.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..core import (
     EVAL,
@@ -21,7 +22,6 @@ from ..core import (
     set_current_trace,
 )
 from .jvp import add_tangents, instantiate_zeros
-
 
 # A tape entry is a plain tuple (cheap to build on every operation):
 #   (prim, params, primals, out, parents)    a primitive application;

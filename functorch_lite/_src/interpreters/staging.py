@@ -5,7 +5,8 @@ Operations whose inputs are all known constants are computed right away by the p
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..array import Array
 from ..core import (

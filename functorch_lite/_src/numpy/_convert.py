@@ -18,7 +18,7 @@ def is_arraylike(x: Any) -> bool:
 
 
 def _strong_leaf_dtype(x: Any) -> np.dtype | None:
-    """The widest strong (numpy) dtype inside a nested list, None if it holds only Python scalars."""
+    """The widest strong (numpy) dtype in a nested list; None if it holds only Python scalars."""
     if isinstance(x, (list, tuple)):
         found = None
         for e in x:

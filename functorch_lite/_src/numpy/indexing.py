@@ -64,7 +64,8 @@ def _normalize(idx: Any, shape: tuple) -> tuple[list, list]:
             f"too many indices for an array of shape {shape}: {used} were given"
         )
     if n_ellipsis:
-        k = out.index(Ellipsis)
+        # (not out.index(Ellipsis): that compares arrays in the index with ==)
+        k = next(j for j, i in enumerate(out) if i is Ellipsis)
         out[k : k + 1] = [slice(None)] * (len(shape) - used)
     else:
         out += [slice(None)] * (len(shape) - used)

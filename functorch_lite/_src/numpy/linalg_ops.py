@@ -96,7 +96,7 @@ def tensordot(a: Any, b: Any, axes: Any = 2) -> Any:
     return dot_general(a, b, ((ca, cb), ((), ())))
 
 
-# ---- einsum -----------------------------------------------------------------------------------
+# ---- einsum --------------------------------------------------------------------------------------
 
 
 def _parse_einsum(subscripts: str, ndims: list[int]) -> tuple[list[str], str]:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any, Callable
+import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -14,7 +16,6 @@ from ..prims import reduce as R
 from ..prims import shape as S
 from ._convert import asarray, promote, promote_inexact
 from .shape_ops import _axes, _axis, ravel
-
 
 _FLOAT_KINDS = {"f", "c"}
 
@@ -221,7 +222,7 @@ def clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
     return asarray(out)
 
 
-# ---- reductions -------------------------------------------------------------------------------
+# ---- reductions ----------------------------------------------------------------------------------
 
 
 def _sum_dtype(dt: np.dtype) -> np.dtype:
@@ -254,7 +255,7 @@ def mean(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False) ->
         a.dtype if a.dtype.kind in "fc" else dtypes.default_float)
     a = S.convert_element_type(a, dt)
     axes = _axes(axis, a.ndim)
-    n = int(np.prod([a.shape[i] for i in axes], dtype=np.int64))
+    n = math.prod([a.shape[i] for i in axes])
     return E.div(_reduce(R.reduce_sum, a, axes, keepdims), float(n))
 
 
@@ -327,7 +328,7 @@ def var(a: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
     m = mean(a, axis, keepdims=True)
     d = subtract(a, m)
     axes = _axes(axis, a.ndim)
-    n = int(np.prod([a.shape[i] for i in axes], dtype=np.int64))
+    n = math.prod([a.shape[i] for i in axes])
     return E.div(sum(multiply(d, d), axis, keepdims=keepdims), float(n - ddof))
 
 

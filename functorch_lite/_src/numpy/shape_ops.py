@@ -2,7 +2,9 @@
 concatenate, stack, broadcast_to, broadcast_arrays, flip."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +46,7 @@ def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None
     if newshape.count(-1) > 1:
         raise ValueError(f"reshape: only one dimension can be -1, got {tuple(newshape)}")
     if -1 in newshape:
-        known = int(np.prod([s for s in newshape if s != -1], dtype=np.int64))
+        known = math.prod([s for s in newshape if s != -1])
         if known == 0 or a.size % known:
             raise ValueError(f"reshape: cannot reshape shape {a.shape} into {tuple(newshape)}")
         newshape[newshape.index(-1)] = a.size // known

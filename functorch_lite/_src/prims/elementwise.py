@@ -8,7 +8,8 @@ other argument's dtype (``functorch_lite.numpy`` does the promotion before bindi
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +56,7 @@ def _elementwise_aval(name: str, out_dtype: np.dtype | None = None) -> Callable:
     return rule
 
 
-# ---- batching -------------------------------------------------------------------------------------
+# ---- batching ------------------------------------------------------------------------------------
 
 
 def _batch_elementwise(prim_ref: list) -> Callable:
@@ -85,7 +86,7 @@ def _batch_elementwise(prim_ref: list) -> Callable:
     return rule
 
 
-# ---- the family definers ---------------------------------------------------------------------------
+# ---- the family definers -------------------------------------------------------------------------
 
 
 def _emit_call(np_name: str) -> Callable:
@@ -156,7 +157,7 @@ def _unary_bind(p: Primitive) -> Callable:
 _binary_bind = _unary_bind
 
 
-# ---- arithmetic ------------------------------------------------------------------------------------
+# ---- arithmetic ----------------------------------------------------------------------------------
 # (The derivative maps refer to the bound functions defined just below; they run only later.)
 
 add_p = def_elementwise("add", "add", (lambda g, o, x, y: g, lambda g, o, x, y: g))
@@ -289,7 +290,7 @@ ceil_p = def_elementwise("ceil", "ceil", ZERO_DERIVATIVE)
 round_p = def_elementwise("round", "round", ZERO_DERIVATIVE)
 is_finite_p = def_elementwise("is_finite", "isfinite", ZERO_DERIVATIVE, out_dtype=dtypes.bool_)
 
-# ---- comparisons and logic ---------------------------------------------------------------------------
+# ---- comparisons and logic -----------------------------------------------------------------------
 
 eq_p = def_elementwise("eq", "equal", ZERO_DERIVATIVE, out_dtype=dtypes.bool_)
 ne_p = def_elementwise("ne", "not_equal", ZERO_DERIVATIVE, out_dtype=dtypes.bool_)
@@ -304,7 +305,7 @@ xor_p = def_elementwise("xor", "bitwise_xor", ZERO_DERIVATIVE)
 not_p = def_elementwise("not", "invert", ZERO_DERIVATIVE)
 
 
-# ---- select (where) ---------------------------------------------------------------------------------
+# ---- select (where) ------------------------------------------------------------------------------
 
 
 def _select_aval(pred: ShapedArray, on_true: ShapedArray, on_false: ShapedArray) -> ShapedArray:
@@ -329,7 +330,7 @@ select_p = Primitive(
 _select_ref.append(select_p)
 
 
-# ---- bound functions (the internal, lax-level API used by every rule) --------------------------------
+# ---- bound functions (the internal, lax-level API used by every rule) ----------------------------
 
 add = _binary_bind(add_p)
 sub = _binary_bind(sub_p)

@@ -28,7 +28,7 @@ def _index_shape(name: str, x: ShapedArray, idx: tuple[ShapedArray, ...]) -> tup
     return E.broadcast_shapes(name, *(i.shape for i in idx)) + x.shape[len(idx):]
 
 
-# ---- gather ----------------------------------------------------------------------------------------
+# ---- gather --------------------------------------------------------------------------------------
 
 
 def _gather_batch(vals, dims):
@@ -92,7 +92,7 @@ def gather(x: Any, *idx: Any) -> Any:
     return gather_p.bind(x, *idx)
 
 
-# ---- scatter ---------------------------------------------------------------------------------------
+# ---- scatter -------------------------------------------------------------------------------------
 
 _SCATTER_UFUNCS = {"add": "add", "mul": "multiply", "min": "minimum", "max": "maximum"}
 
@@ -136,7 +136,9 @@ def _scatter_jvp(primals, tangents, out, *, mode):
     if t_op is None and t_up is None:
         return None
     t_op = S.zeros_like_value(operand) if t_op is None else t_op
-    t_up = S.zeros_like_value(updates) if t_up is None else t_up
+    # (a weak zero: zeros_like_value of a Python-scalar update, x.at[i].set(2.0), would be a
+    # strong default-dtype array that scatter rejects for a float64 operand)
+    t_up = 0.0 if t_up is None else t_up
     if mode in ("add", "set"):
         return scatter(t_op, t_up, *idx, mode=mode)
     if mode in ("min", "max"):

@@ -6,12 +6,12 @@ output's axes are the batch axes, then lhs's free axes, then rhs's free axes.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
-
-import numpy as np
 
 from ..core import Primitive, ShapedArray
 from . import shape as S
+from .shape import inverse_permutation
 
 
 def _free(ndim: int, contract: tuple, batch: tuple) -> tuple:
@@ -40,10 +40,10 @@ def _plan(lhs_ndim: int, rhs_ndim: int, dimension_numbers: tuple):
         bshape = tuple(xs[i] for i in lb)
         lfs = tuple(xs[i] for i in lf)
         rfs = tuple(ys[i] for i in rf)
-        b = int(np.prod(bshape, dtype=np.int64))
-        m = int(np.prod(lfs, dtype=np.int64))
-        n = int(np.prod(rfs, dtype=np.int64))
-        k = int(np.prod([xs[i] for i in lc], dtype=np.int64))
+        b = math.prod(bshape)
+        m = math.prod(lfs)
+        n = math.prod(rfs)
+        k = math.prod([xs[i] for i in lc])
         x3 = xp.transpose(x, lperm).reshape(b, m, k)
         y3 = xp.transpose(y, rperm).reshape(b, k, n)
         return xp.matmul(x3, y3).reshape(bshape + lfs + rfs)
@@ -90,7 +90,7 @@ def _vjp_lhs(ct, out, x, y, *, dimension_numbers):
     res = dot_general(ct, y, ((ct_rf, rf), (tuple(range(nb)), rb)))
     rc_sorted = sorted(rc)
     lhs_axis_of = list(lb) + list(_free(xn, lc, lb)) + [lc[rc.index(r)] for r in rc_sorted]
-    return S.transpose(res, tuple(np.argsort(lhs_axis_of)))
+    return S.transpose(res, inverse_permutation(lhs_axis_of))
 
 
 def _vjp_rhs(ct, out, x, y, *, dimension_numbers):
@@ -105,7 +105,7 @@ def _vjp_rhs(ct, out, x, y, *, dimension_numbers):
     res = dot_general(x, ct, ((lf, ct_lf), (lb, tuple(range(nb)))))
     lc_sorted = sorted(lc)
     rhs_axis_of = list(rb) + [rc[lc.index(c)] for c in lc_sorted] + list(_free(yn, rc, rb))
-    return S.transpose(res, tuple(np.argsort(rhs_axis_of)))
+    return S.transpose(res, inverse_permutation(rhs_axis_of))
 
 
 def _shift(dims: tuple, by: int = 1) -> tuple:

@@ -12,7 +12,7 @@ import numpy as np
 from .. import dtypes
 from ..core import ZERO_DERIVATIVE, Primitive, ShapedArray, get_aval
 
-# ---- helpers ------------------------------------------------------------------------------------
+# ---- helpers -------------------------------------------------------------------------------------
 
 
 def shape_of(x: Any) -> tuple[int, ...]:
@@ -55,6 +55,11 @@ def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
     return broadcast_in_dim(x, tuple(shape), tuple(range(lead, len(shape))))
 
 
+def inverse_permutation(perm: Any) -> tuple[int, ...]:
+    """The permutation that undoes ``perm`` (a pure-Python argsort: numpy's costs µs)."""
+    return tuple(sorted(range(len(perm)), key=perm.__getitem__))
+
+
 def moveaxis(x: Any, src: int, dst: int) -> Any:
     n = ndim_of(x)
     src, dst = src % n, dst % n
@@ -95,7 +100,7 @@ def zeros_like_value(x: Any) -> Any:
     return Array(np.zeros(aval.shape, aval.dtype))
 
 
-# ---- convert_element_type --------------------------------------------------------------------------
+# ---- convert_element_type ------------------------------------------------------------------------
 
 
 def _convert_vjp(ct, out, x, *, new_dtype):
@@ -128,7 +133,7 @@ def convert_element_type(x: Any, new_dtype: Any) -> Any:
     return convert_element_type_p.bind(x, new_dtype=new_dtype)
 
 
-# ---- broadcast_in_dim ------------------------------------------------------------------------------
+# ---- broadcast_in_dim ----------------------------------------------------------------------------
 
 
 def _broadcast_in_dim_kernel(xp):
@@ -208,11 +213,11 @@ def broadcast_in_dim(x: Any, shape: tuple, broadcast_dimensions: tuple) -> Any:
     )
 
 
-# ---- reshape ----------------------------------------------------------------------------------------
+# ---- reshape -------------------------------------------------------------------------------------
 
 
 def _reshape_aval(a, new_sizes):
-    size = int(np.prod(new_sizes, dtype=np.int64))
+    size = math.prod(new_sizes)
     if size != a.size:
         raise ValueError(
             f"reshape: cannot reshape an array of shape {a.shape} ({a.size} elements) into "
@@ -240,7 +245,7 @@ def reshape(x: Any, new_sizes: tuple) -> Any:
     return reshape_p.bind(x, new_sizes=new_sizes)
 
 
-# ---- transpose -------------------------------------------------------------------------------------
+# ---- transpose -----------------------------------------------------------------------------------
 
 
 def _transpose_aval(a, permutation):
@@ -265,7 +270,7 @@ transpose_p = Primitive(
     kernel=lambda xp: lambda x, permutation: x.transpose(permutation),
     abstract_eval=_transpose_aval,
     jvp=(lambda t, out, x, permutation: transpose(t, permutation),),
-    vjp=(lambda ct, out, x, permutation: transpose(ct, tuple(np.argsort(permutation))),),
+    vjp=(lambda ct, out, x, permutation: transpose(ct, inverse_permutation(permutation)),),
     batch=_transpose_batch,
     emit=lambda n, p, a: f"{n[0]}.transpose({p['permutation']!r})",
 )
@@ -326,6 +331,8 @@ def _slice_emit(n, p, a):
     for s, l, st, size in zip(p["start_indices"], p["limit_indices"], p["strides"], a[0].shape):
         text = (f"{s}" if s else "") + ":" + (f"{l}" if l != size else "")
         parts.append(text + (f":{st}" if st != 1 else ""))
+    if not parts:  # a 0-d operand: the slice is the identity (and `x[]` is not Python)
+        return n[0]
     return f"{n[0]}[{', '.join(parts)}{',' if len(parts) == 1 else ''}]"
 
 
@@ -433,7 +440,7 @@ def pad(x: Any, padding_value: Any, padding_config: tuple) -> Any:
     return pad_p.bind(x, padding_value, padding_config=tuple(tuple(c) for c in padding_config))
 
 
-# ---- concatenate ------------------------------------------------------------------------------------
+# ---- concatenate ---------------------------------------------------------------------------------
 
 
 def _concatenate_aval(*avals, dimension):
@@ -514,7 +521,7 @@ def rev(x: Any, dimensions: tuple) -> Any:
     return rev_p.bind(x, dimensions=tuple(dimensions))
 
 
-# ---- stop_gradient ----------------------------------------------------------------------------------
+# ---- stop_gradient -------------------------------------------------------------------------------
 
 stop_gradient_p = Primitive(
     "stop_gradient",
