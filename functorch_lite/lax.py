@@ -34,7 +34,9 @@ def stop_gradient(x: Any) -> Any:
         >>> grad(lambda x: x * stop_gradient(x))(2.0)   # d/dx of x * const = 2
         Array(2., dtype=float32)
     """
-    from ._src.numpy._convert import as_operand
+    from ._src.numpy._convert import as_operand, is_arraylike
     from ._src.tree_util import tree_map
 
+    if is_arraylike(x):  # the common case, without walking a pytree
+        return stop_gradient_p.bind(x)
     return tree_map(lambda v: stop_gradient_p.bind(as_operand(v)), x)

@@ -153,6 +153,5 @@ dot_general_p = Primitive(
 
 def dot_general(x: Any, y: Any, dimension_numbers: Any) -> Any:
     (lc, rc), (lb, rb) = dimension_numbers
-    dn = ((tuple(int(i) for i in lc), tuple(int(i) for i in rc)),
-          (tuple(int(i) for i in lb), tuple(int(i) for i in rb)))
+    dn = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
     return dot_general_p.bind(x, y, dimension_numbers=dn)
