@@ -18,7 +18,7 @@ from .interpreters.jvp import JVPTrace, JVPTracer
 from .interpreters.reverse import ReverseTrace, ReverseTracer, backward
 from .numpy._convert import asarray, is_arraylike
 from .prims.shape import zeros_like_value
-from .tree_util import broadcast_prefix, tree_flatten, tree_map, tree_unflatten
+from .tree_util import broadcast_prefix, leaf_paths, tree_flatten, tree_map, tree_unflatten
 
 
 def _argnums_tuple(argnums: int | Sequence[int], nargs: int, fname: str) -> tuple[int, ...]:
@@ -444,27 +444,31 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: str | No
         leaves, tree = tree_flatten((args, kwargs))
         axes = broadcast_prefix((in_axes, 0), (args, kwargs))
         vals, dims, sizes = [], [], []
-        arg_of_leaf = _leaf_arg_names(args, kwargs)
-        for leaf, ax, name in zip(leaves, axes, arg_of_leaf):
+        # Leaf names (args[0]['w']) are only spelled out for an error message.
+        name_of = lambda k: _leaf_arg_names(args, kwargs)[k]  # noqa: E731
+        for k, (leaf, ax) in enumerate(zip(leaves, axes)):
             if ax is None:
                 vals.append(leaf)
                 dims.append(None)
                 continue
-            leaf = _as_input(leaf, name, need_float=False, fname="vmap")
+            if not is_arraylike(leaf):
+                leaf = _as_input(leaf, name_of(k), need_float=False, fname="vmap")
             nd = leaf.ndim
             if not -nd <= ax < nd:
                 raise ValueError(
-                    f"vmap in_axes={ax} for {name} of shape {leaf.shape}: the axis is out of "
-                    f"range for rank {nd}"
+                    f"vmap in_axes={ax} for {name_of(k)} of shape {leaf.shape}: the axis is out "
+                    f"of range for rank {nd}"
                 )
             vals.append(leaf)
             dims.append(ax % nd)
-            sizes.append((name, leaf.shape[ax % nd], ax))
+            sizes.append((k, leaf.shape[ax % nd], ax))
         size = axis_size
         if sizes:
             distinct = {s for _, s, _ in sizes}
             if len(distinct) > 1 or (axis_size is not None and axis_size not in distinct):
-                listed = "; ".join(f"{name} has size {s} along axis {ax}" for name, s, ax in sizes)
+                names = _leaf_arg_names(args, kwargs)
+                listed = "; ".join(f"{names[k]} has size {s} along axis {ax}"
+                                   for k, s, ax in sizes)
                 raise ValueError(
                     "vmap got inconsistent sizes for the mapped axis: " + listed +
                     (f"; axis_size={axis_size}" if axis_size is not None else "")
@@ -499,13 +503,12 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: str | No
 
 
 def _leaf_arg_names(args: tuple, kwargs: dict) -> list[str]:
+    """Where each leaf of ``(args, kwargs)`` sits, spelled out: ``args[0]['w']``."""
     names = []
     for i, a in enumerate(args):
-        n = len(tree_flatten(a)[0])
-        names += [f"args[{i}]" if n == 1 else f"a leaf of args[{i}]"] * n
+        names += leaf_paths(a, f"args[{i}]")
     for k in sorted(kwargs):
-        n = len(tree_flatten(kwargs[k])[0])
-        names += [f"keyword argument {k!r}"] * n
+        names += [f"keyword argument {k!r}{path}" for path in leaf_paths(kwargs[k])]
     return names
 
 

@@ -277,10 +277,23 @@ def eval_apply(prim: Primitive, args: tuple, params: dict) -> Any:
         from .backends import array_module_of
 
         impl = prim.impl_for(array_module_of(vals))
-    out = impl(*vals, **params) if params else impl(*vals)
+    try:  # (free in Python 3.11 unless it raises)
+        out = impl(*vals, **params) if params else impl(*vals)
+    except Exception as e:
+        raise _kernel_error(prim, args, params, e) from e
     if prim.multiple_results:
         return tuple(Array(o) for o in out)
     return Array(out)
+
+
+def _kernel_error(prim: Primitive, args: tuple, params: dict, e: Exception) -> Exception:
+    """Turn a kernel's exception into ours where the shape/dtype rule explains it better (a
+    broadcasting mismatch, say); otherwise keep the kernel's (an out-of-bounds index...)."""
+    try:
+        prim.abstract_eval(*[get_aval(a) for a in args], **params)
+    except Exception as ours:  # the rule rejects these inputs: its message names them
+        return ours
+    return e
 
 
 # ------------------------------------------------------------------------------------------------

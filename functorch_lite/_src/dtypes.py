@@ -81,7 +81,10 @@ def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
         return a
     ra, rb = kind_rank(a), kind_rank(b)
     if ra != rb:
-        return a if ra > rb else b
+        hi, lo = (a, b) if ra > rb else (b, a)
+        if hi.kind == "c" and lo.kind == "f" and hi.itemsize < 2 * lo.itemsize:
+            return np.dtype(f"complex{16 * lo.itemsize}")  # float64 + complex64 -> complex128
+        return hi
     out = np.promote_types(a, b)
     if kind_rank(out) != ra:  # e.g. uint64 + int64, which numpy sends to float64
         return int64
@@ -101,6 +104,8 @@ def result_type(*args: object) -> np.dtype:
     if strong is None:
         return default_dtype_for_rank(weak_rank)
     if weak_rank > kind_rank(strong):
+        if weak_rank == 3 and strong.kind == "f":  # float64 * 1j -> complex128
+            return promote_types(strong, default_complex)
         return default_dtype_for_rank(weak_rank)
     return strong
 

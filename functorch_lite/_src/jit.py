@@ -92,7 +92,8 @@ class JitFunction:
         return f"keyword argument {position!r}"
 
     def _flatten_args(self, args: tuple, kwargs: dict):
-        """Split the call into (cache key, dynamic leaves). The key has one part per argument:
+        """Split the call into (cache key, dynamic leaves). The key is (backend, parts, x64),
+        with one part per argument:
         ``("static", position, value)`` or ``("dyn", position, treedef, ((shape, dtype), ...))``,
         where position is an index or a keyword name (names are only spelled out when a
         retrace is explained)."""
@@ -126,7 +127,8 @@ class JitFunction:
             for x in dyn_leaves
         ):
             backend = "cupy"
-        return (backend, tuple(key_parts)), dyn_leaves
+        # The x64 switch changes default dtypes while tracing, so it is part of the key.
+        return (backend, tuple(key_parts), config.jax_enable_x64), dyn_leaves
 
     # -- calling ---------------------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -153,7 +155,7 @@ class JitFunction:
             self.retrace_reasons.append(reason)
             if config.jax_explain_cache_misses:
                 warnings.warn(f"jit({self.__name__}) retraced: {reason}", stacklevel=3)
-        backend, parts = key
+        backend, parts = key[0], key[1]
         dyn_avals = [ShapedArray(s, d) for p in parts if p[0] == "dyn" for s, d in p[3]]
         static_vals = {}
         for i, a in enumerate(args):
@@ -269,6 +271,8 @@ def _explain(old: Any, new: Any, name_of: Callable[[Any], str]) -> str:
     reasons = []
     if old[0] != new[0]:
         reasons.append(f"the arrays moved from {old[0]} to {new[0]}")
+    if old[2] != new[2]:
+        reasons.append(f"jax_enable_x64 changed from {old[2]} to {new[2]}")
     old_parts = {p[1]: p for p in old[1]}
     for p in new[1]:
         name = name_of(p[1])

@@ -201,6 +201,30 @@ def tree_map(f: Callable, tree: Any, *rest: Any, is_leaf: Callable | None = None
     return tree_unflatten(treedef, [f(*xs) for xs in zip(*all_leaves)])
 
 
+def leaf_paths(tree: Any, prefix: str = "") -> list[str]:
+    """A readable path to each leaf, in flatten order, for error messages: ``prefix['a'][0]``,
+    ``prefix.x`` for namedtuple fields, ``prefix[i]`` for the i-th child of other nodes."""
+    t = type(tree)
+    entry = _registry.get(t)
+    if entry is None and not _is_namedtuple(tree):
+        return [prefix]
+    if entry is None:
+        kids, labels = list(tree), [f".{f}" for f in type(tree)._fields]
+    else:
+        kids, aux = entry[0](tree)
+        kids = list(kids)
+        if t is dict or t is OrderedDict:
+            labels = [f"[{k!r}]" for k in aux]
+        elif t is defaultdict:
+            labels = [f"[{k!r}]" for k in aux[1]]
+        else:
+            labels = [f"[{i}]" for i in range(len(kids))]
+    out: list[str] = []
+    for kid, label in zip(kids, labels):
+        out += leaf_paths(kid, prefix + label)
+    return out
+
+
 def broadcast_prefix(prefix: Any, tree: Any, name: str = "in_axes") -> list:
     """Expand ``prefix`` (a pytree prefix of ``tree``) to one entry per leaf of ``tree``.
 

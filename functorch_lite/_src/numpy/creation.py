@@ -1,6 +1,7 @@
 """Array creation: array, asarray, zeros, ones, full, *_like, arange, linspace, eye."""
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -11,9 +12,10 @@ from ._convert import asarray
 
 
 def _shape(shape: Any) -> tuple[int, ...]:
-    if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
-    return tuple(int(s) for s in shape)
+    # operator.index gives traced sizes a TracerIntegerConversionError that says what to do.
+    if isinstance(shape, (int, np.integer)) or getattr(shape, "ndim", None) == 0:
+        return (operator.index(shape),)
+    return tuple(operator.index(s) for s in shape)
 
 
 def _dt(dtype: Any, default: np.dtype) -> np.dtype:

@@ -24,8 +24,9 @@ def _is_array_index(i: Any) -> bool:
             or (isinstance(i, np.generic) and i.dtype.kind == "b"))
 
 
-def _normalize(idx: Any, shape: tuple) -> tuple[list, list]:
-    """Expand Ellipsis and booleans; return the index list and the positions of new axes."""
+def _normalize(idx: Any, shape: tuple) -> tuple[list, list, int | None]:
+    """Expand Ellipsis and booleans; return the index list, the positions of new axes, and the
+    position of an Ellipsis that expanded to no axes (None if there is none)."""
     if not isinstance(idx, tuple):
         idx = (idx,)
     out = []
@@ -63,13 +64,16 @@ def _normalize(idx: Any, shape: tuple) -> tuple[list, list]:
         raise IndexError(
             f"too many indices for an array of shape {shape}: {used} were given"
         )
+    empty_ellipsis = None
     if n_ellipsis:
         # (not out.index(Ellipsis): that compares arrays in the index with ==)
         k = next(j for j, i in enumerate(out) if i is Ellipsis)
         out[k : k + 1] = [slice(None)] * (len(shape) - used)
+        if len(shape) == used:
+            empty_ellipsis = k
     else:
         out += [slice(None)] * (len(shape) - used)
-    return out, [k for k, i in enumerate(out) if i is None]
+    return out, [k for k, i in enumerate(out) if i is None], empty_ellipsis
 
 
 def _check_int(i: int, size: int, axis: int) -> int:
@@ -98,7 +102,7 @@ def _plan(x: Any, idx: Any):
 
     ``advanced`` lists (axis of x', index array) pairs and ``where`` is the axis at which
     gather's output axes must be placed (None: at the front)."""
-    items, new_axes = _normalize(idx, tuple(x.shape))
+    items, new_axes, empty_ellipsis = _normalize(idx, tuple(x.shape))
     # New axes first: they behave like slices over a size-1 axis.
     if new_axes:
         shape = list(x.shape)
@@ -152,6 +156,8 @@ def _plan(x: Any, idx: Any):
         return x, [], None
     axes = [a for a, _ in advanced]
     adjacent = axes == list(range(axes[0], axes[0] + len(axes)))
+    if empty_ellipsis is not None and axes[0] < empty_ellipsis <= axes[-1]:
+        adjacent = False  # numpy: an Ellipsis separates advanced indices even when it is empty
     return x, advanced, axes[0] if adjacent else None
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import dtypes
 from ..array import Array
-from ..core import EVAL, Primitive, Tracer, _backends_in_use, _state
+from ..core import EVAL, Primitive, Tracer, _backends_in_use, _kernel_error, _state
 from ..prims import elementwise as E
 from ..prims import reduce as R
 from ..prims import shape as S
@@ -26,14 +26,16 @@ def _binary_op(prim: Primitive, x: Any, y: Any) -> Any:
     directly: they are every eager op's cost."""
     if _state.trace is EVAL and not _backends_in_use["cupy"] and type(x) is Array:
         ty = type(y)
+        xv = x._value
         if ty is Array:
-            if x._value.dtype == y._value.dtype:
-                return Array(prim.impl(x._value, y._value))
-        elif ty is float:
-            if x._value.dtype.kind in _FLOAT_KINDS:
-                return Array(prim.impl(x._value, y))
-        elif ty is int and x._value.dtype.kind in "fciu":
-            return Array(prim.impl(x._value, y))
+            if xv.dtype == y._value.dtype:
+                try:
+                    return Array(prim.impl(xv, y._value))
+                except Exception as e:
+                    raise _kernel_error(prim, (x, y), {}, e) from e
+        elif (ty is float and xv.dtype.kind in _FLOAT_KINDS) or (
+                ty is int and xv.dtype.kind in "fciu"):
+            return Array(prim.impl(xv, y))
     elif type(y) is float and isinstance(x, Tracer) and x.dtype.kind in _FLOAT_KINDS:
         return prim.bind(x, y)  # a traced float and a weak scalar: nothing to promote
     x, y = promote(x, y)

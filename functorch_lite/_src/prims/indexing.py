@@ -97,12 +97,23 @@ def gather(x: Any, *idx: Any) -> Any:
 _SCATTER_UFUNCS = {"add": "add", "mul": "multiply", "min": "minimum", "max": "maximum"}
 
 
+def _indexed_shape(shape: tuple, idx: tuple) -> tuple:
+    return np.broadcast_shapes(*(np.shape(i) for i in idx)) + tuple(shape[len(idx):])
+
+
 def _scatter_kernel(xp):
     def impl(operand, updates, *idx, mode):
         out = operand.copy()
         if mode == "set":
             out[idx] = updates
         elif xp.__name__ == "numpy":
+            # NOTE: numpy 2.4's ufunc.at misreads updates that broadcast by missing leading
+            # axes (np.add.at(zeros(3), ([[0, 1], [2, 0]],), [1., 2.]) reads garbage); giving
+            # them the full rank with leading 1s avoids that path.
+            if np.ndim(updates):
+                lead = len(_indexed_shape(out.shape, idx)) - updates.ndim
+                if lead > 0:
+                    updates = updates.reshape((1,) * lead + updates.shape)
             getattr(np, _SCATTER_UFUNCS[mode]).at(out, idx, updates)
         else:  # cupy: cupyx.scatter_add & co.
             import cupyx

@@ -1,0 +1,89 @@
+"""Regenerate docs/api.md from the public modules: ``python docs/gen_api.py > docs/api.md``."""
+from __future__ import annotations
+
+import importlib
+import inspect
+
+MODULES = [
+    ("functorch_lite", "Transformations, the Array type and configuration."),
+    ("functorch_lite.numpy", "numpy's API over immutable, differentiable Arrays (like jax.numpy)."),
+    ("functorch_lite.lax", "Primitive-level operations with jax.lax names."),
+    ("functorch_lite.tree_util", "Pytrees."),
+    ("functorch_lite.test_util", "Derivative checks against finite differences."),
+    ("functorch_lite.errors", "Exceptions."),
+]
+
+
+def summary(obj: object) -> str:
+    doc = inspect.getdoc(obj) or ""
+    first = doc.strip().split("\n\n")[0].replace("\n", " ").strip()
+    return first.replace("|", "\\|")
+
+
+def signature(name: str, obj: object) -> str:
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return name
+    empty = inspect.Parameter.empty
+    sig = sig.replace(parameters=[p.replace(annotation=empty) for p in sig.parameters.values()],
+                      return_annotation=empty)
+    return f"{name}{sig}".replace("|", "\\|")
+
+
+def public_names(module: object) -> list[str]:
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [n for n in dir(module) if not n.startswith("_")]
+    return sorted(names, key=str.lower)
+
+
+def main() -> None:
+    print("# API reference")
+    print()
+    print("Generated from the modules by `docs/gen_api.py`; each entry gives the signature and")
+    print("the first paragraph of its docstring. The names and signatures follow JAX.")
+    for modname, blurb in MODULES:
+        module = importlib.import_module(modname)
+        print()
+        print(f"## `{modname}`")
+        print()
+        print(blurb)
+        print()
+        funcs, classes, modules, constants = [], [], [], []
+        for name in public_names(module):
+            obj = getattr(module, name)
+            if inspect.ismodule(obj):
+                if obj.__name__.startswith("functorch_lite"):
+                    modules.append(name)
+            elif inspect.isclass(obj):
+                if obj.__module__.startswith("functorch_lite"):
+                    classes.append((name, obj))
+                else:
+                    constants.append(name)  # numpy dtypes re-exported as jnp.float32 etc.
+            elif callable(obj):
+                funcs.append((name, obj))
+            else:
+                constants.append(name)
+        if modules:
+            print("Submodules: " + ", ".join(f"`{m}`" for m in modules) + ".")
+            print()
+        if classes:
+            print("| class | summary |")
+            print("|---|---|")
+            for name, obj in classes:
+                print(f"| `{name}` | {summary(obj)} |")
+            print()
+        if funcs:
+            print("| function | summary |")
+            print("|---|---|")
+            for name, obj in funcs:
+                print(f"| `{signature(name, obj)}` | {summary(obj)} |")
+            print()
+        if constants:
+            print("Constants and dtypes: " + ", ".join(f"`{c}`" for c in constants) + ".")
+            print()
+
+
+if __name__ == "__main__":
+    main()
