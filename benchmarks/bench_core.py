@@ -448,6 +448,24 @@ def verify(numpy_fns: dict, fl_fns: dict, peers: dict) -> None:
     log("  ok: values and gradients agree (rtol 2e-4, atol 2e-5)")
 
 
+def cycles_left(fl_fns: dict) -> dict[str, int]:
+    """Objects each fl call leaves in reference cycles (freed only by the cyclic GC, so their
+    arrays stay alive until it runs; the timings include that GC work)."""
+    out = {}
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for key, fn in fl_fns.items():
+            fn()
+            gc.collect()
+            fn()
+            out[key] = gc.collect()
+    finally:
+        if was_enabled:
+            gc.enable()
+    return out
+
+
 def run(args: argparse.Namespace) -> list[dict]:
     d = make_data()
     numpy_fns, fl_fns = build(d)
@@ -461,6 +479,11 @@ def run(args: argparse.Namespace) -> list[dict]:
         if jx is not None:
             peers["jax"] = jax_workloads(*jx, d)
     verify(numpy_fns, fl_fns, peers)
+    cycles = cycles_left(fl_fns)
+    leaky = {k: n for k, n in cycles.items() if n}
+    if leaky:
+        log("  NOTE: objects left in reference cycles per fl call (freed only by the cyclic GC): "
+            + ", ".join(f"{k}={n}" for k, n in leaky.items()))
 
     rows = []
     for key, label, kind, target in BENCHMARKS:
@@ -475,6 +498,8 @@ def run(args: argparse.Namespace) -> list[dict]:
             "key": key, "label": label, "kind": kind, "target": target,
             "numpy_us": np_t * 1e6, "fl_us": fl_t * 1e6, "ratio": fl_t / np_t,
             "overhead_us": (fl_t - np_t) * 1e6, "timings": res, "peers": {},
+            # the ratio of the fastest repeats: less sensitive to a busy machine
+            "best_ratio": res["fl"]["min"] / res["numpy"]["min"],
         }
         value = row["overhead_us"] if kind == "overhead" else row["ratio"]
         row["pass"] = value <= target
@@ -487,6 +512,7 @@ def run(args: argparse.Namespace) -> list[dict]:
             f"{row['ratio']:6.2f}x" + (f" | overhead {row['overhead_us']:.2f} µs"
                                        if kind == "overhead" else "")
             + "".join(f" | {p} {v['ratio']:.2f}x" for p, v in row["peers"].items()))
+        row["fl_cycle_objects_per_call"] = cycles.get(key, 0)
         rows.append(row)
     return rows
 
@@ -503,7 +529,7 @@ def _fmt_us(us: float) -> str:
 
 
 def table(rows: list[dict]) -> list[list[str]]:
-    head = ["benchmark", "numpy µs", "fl µs", "fl / numpy", "target", "pass"]
+    head = ["benchmark", "numpy µs", "fl µs", "fl / numpy", "target", "pass", "best-of"]
     head += [h for _, h in PEER_COLUMNS]
     out = [head]
     for r in rows:
@@ -514,7 +540,7 @@ def table(rows: list[dict]) -> list[list[str]]:
             res = f"{r['ratio']:.2f}x"
             tgt = f"≤ {r['target']:g}x"
         line = [r["label"], _fmt_us(r["numpy_us"]), _fmt_us(r["fl_us"]), res, tgt,
-                "PASS" if r["pass"] else "FAIL"]
+                "PASS" if r["pass"] else "FAIL", f"{r['best_ratio']:.2f}x"]
         for peer, _ in PEER_COLUMNS:
             p = r["peers"].get(peer)
             if p is None:
@@ -614,6 +640,14 @@ def profile(top: int) -> None:
         total = stats.total_tt
         log(f"\n== cProfile of fl {key} ({calls} calls, {total / calls * 1e6:.1f} µs/call "
             "under the profiler): top functions by own time ==")
+        phases = {"chain": "forward (user function, taping)", "fl_mlp_loss":
+                  "forward (user function, taping)", "backward": "backward (VJP rules)",
+                  "value_and_grad_f": "whole value_and_grad call"}
+        for (_file, _line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():
+            if func in phases:
+                log(f"  {phases[func]:34s} {100 * ct / total:5.1f} % ({func})")
+        log("  (numpy ufunc kernels are invisible to cProfile: their time counts as the own "
+            "time of the Python function that calls them, mostly eval_apply)")
         entries = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
         log(f"{'own %':>6} {'cum %':>6} {'calls/iter':>10}  function")
         for (file, line, func), (_cc, nc, tt, ct, _callers) in entries:

@@ -3,52 +3,11 @@
 Unlike ``functorch_lite.numpy`` these do no dtype promotion: binary operations want arguments of
 one dtype (Python scalars are weak and adapt).
 """
+from collections.abc import Callable
 from typing import Any
 
 from ._src.control import cond
-from ._src.prims.elementwise import abs_ as abs
-from ._src.prims.elementwise import (
-    acos,
-    acosh,
-    add,
-    asin,
-    asinh,
-    atan,
-    atan2,
-    atanh,
-    ceil,
-    cos,
-    cosh,
-    div,
-    eq,
-    exp,
-    expm1,
-    floor,
-    ge,
-    gt,
-    integer_pow,
-    le,
-    log,
-    log1p,
-    logistic,
-    lt,
-    mul,
-    ne,
-    neg,
-    rem,
-    select,
-    sign,
-    sin,
-    sinh,
-    sqrt,
-    sub,
-    tan,
-    tanh,
-)
-from ._src.prims.elementwise import max_ as max
-from ._src.prims.elementwise import min_ as min
-from ._src.prims.elementwise import pow_ as pow
-from ._src.prims.elementwise import round_ as round
+from ._src.prims import elementwise as _E
 from ._src.prims.indexing import gather, scatter
 from ._src.prims.linalg import dot_general
 from ._src.prims.reduce import argmax, argmin, cumsum, reduce_max, reduce_min, reduce_sum
@@ -63,6 +22,87 @@ from ._src.prims.shape import (
     transpose,
 )
 from ._src.prims.shape import slice_ as slice
+
+
+def _unary(name: str, bound: Callable, what: str) -> Callable:
+    def op(x: Any) -> Any:
+        return bound(x)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise {what}. Example: ``lax.{name}(jnp.asarray([0.5, 1.0]))``."
+    return op
+
+
+def _binary(name: str, bound: Callable, what: str) -> Callable:
+    def op(x: Any, y: Any) -> Any:
+        return bound(x, y)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"Elementwise {what}, with numpy broadcasting; both arguments must have one "
+                  f"dtype (Python scalars adapt). Example: ``lax.{name}(x, y)``.")
+    return op
+
+
+# Public wrappers (with docstrings) around the internal bound primitives.
+abs = _unary("abs", _E.abs_, "absolute value")
+acos = _unary("acos", _E.acos, "arccosine")
+acosh = _unary("acosh", _E.acosh, "inverse hyperbolic cosine")
+asin = _unary("asin", _E.asin, "arcsine")
+asinh = _unary("asinh", _E.asinh, "inverse hyperbolic sine")
+atan = _unary("atan", _E.atan, "arctangent")
+atanh = _unary("atanh", _E.atanh, "inverse hyperbolic tangent")
+ceil = _unary("ceil", _E.ceil, "ceiling")
+cos = _unary("cos", _E.cos, "cosine")
+cosh = _unary("cosh", _E.cosh, "hyperbolic cosine")
+exp = _unary("exp", _E.exp, "exponential")
+expm1 = _unary("expm1", _E.expm1, "exp(x) - 1")
+floor = _unary("floor", _E.floor, "floor")
+log = _unary("log", _E.log, "natural logarithm")
+log1p = _unary("log1p", _E.log1p, "log(1 + x)")
+logistic = _unary("logistic", _E.logistic, "logistic sigmoid 1 / (1 + exp(-x))")
+neg = _unary("neg", _E.neg, "negation")
+round = _unary("round", _E.round_, "rounding")
+sign = _unary("sign", _E.sign, "sign")
+sin = _unary("sin", _E.sin, "sine")
+sinh = _unary("sinh", _E.sinh, "hyperbolic sine")
+sqrt = _unary("sqrt", _E.sqrt, "square root")
+tan = _unary("tan", _E.tan, "tangent")
+tanh = _unary("tanh", _E.tanh, "hyperbolic tangent")
+add = _binary("add", _E.add, "x + y")
+atan2 = _binary("atan2", _E.atan2, "arctan(x / y) in the right quadrant")
+div = _binary("div", _E.div, "x / y")
+eq = _binary("eq", _E.eq, "x == y")
+ge = _binary("ge", _E.ge, "x >= y")
+gt = _binary("gt", _E.gt, "x > y")
+le = _binary("le", _E.le, "x <= y")
+lt = _binary("lt", _E.lt, "x < y")
+max = _binary("max", _E.max_, "maximum")
+min = _binary("min", _E.min_, "minimum")
+mul = _binary("mul", _E.mul, "x * y")
+ne = _binary("ne", _E.ne, "x != y")
+pow = _binary("pow", _E.pow_, "x ** y")
+rem = _binary("rem", _E.rem, "remainder (sign of y, like numpy)")
+sub = _binary("sub", _E.sub, "x - y")
+
+
+def integer_pow(x: Any, y: int) -> Any:
+    """Elementwise ``x ** y`` for a Python int ``y`` (exact repeated multiplication).
+
+    Example:
+        >>> lax.integer_pow(jnp.asarray([2.0, 3.0]), 2)
+        Array([4., 9.], dtype=float32)
+    """
+    return _E.integer_pow(x, y)
+
+
+def select(pred: Any, on_true: Any, on_false: Any) -> Any:
+    """``on_true`` where the bool ``pred`` holds, else ``on_false`` (elementwise).
+
+    Example:
+        >>> lax.select(jnp.asarray([True, False]), jnp.ones(2), jnp.zeros(2))
+        Array([1., 0.], dtype=float32)
+    """
+    return _E.select(pred, on_true, on_false)
 
 
 def stop_gradient(x: Any) -> Any:

@@ -126,10 +126,12 @@ def logical_not(x: Any, /) -> Any:
 
 
 def logical_and(x: Any, y: Any, /) -> Any:
+    """Elementwise logical and (the result is bool). Example: ``logical_and(a > 0, b > 0)``."""
     return bitwise_and(asarray(x, bool), asarray(y, bool))
 
 
 def logical_or(x: Any, y: Any, /) -> Any:
+    """Elementwise logical or (the result is bool). Example: ``logical_or(a > 0, b > 0)``."""
     return bitwise_or(asarray(x, bool), asarray(y, bool))
 
 
@@ -176,16 +178,19 @@ def reciprocal(x: Any, /) -> Any:
 
 
 def exp2(x: Any, /) -> Any:
+    """Elementwise ``2 ** x``. Example: ``exp2(jnp.asarray([1.0, 3.0]))``."""
     (x,) = promote_inexact(x)
     return E.exp(E.mul(x, float(np.log(2.0))))
 
 
 def log2(x: Any, /) -> Any:
+    """Elementwise base-2 logarithm. Example: ``log2(jnp.asarray([8.0]))``."""
     (x,) = promote_inexact(x)
     return E.div(E.log(x), float(np.log(2.0)))
 
 
 def log10(x: Any, /) -> Any:
+    """Elementwise base-10 logarithm. Example: ``log10(jnp.asarray([100.0]))``."""
     (x,) = promote_inexact(x)
     return E.div(E.log(x), float(np.log(10.0)))
 

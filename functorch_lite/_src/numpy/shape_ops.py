@@ -166,6 +166,7 @@ def flip(a: Any, axis: Any = None) -> Any:
 
 
 def atleast_1d(a: Any) -> Any:
+    """``a`` with at least one dimension. Example: ``atleast_1d(3.0).shape == (1,)``."""
     a = asarray(a)
     return reshape(a, (1,)) if a.ndim == 0 else a
 

@@ -89,6 +89,10 @@ gather_p = Primitive(
 
 
 def gather(x: Any, *idx: Any) -> Any:
+    """``x[i0, i1, ...]`` for integer index arrays on the leading axes (numpy semantics).
+
+    Example: ``lax.gather(x, jnp.asarray([2, 0]))`` is ``x[[2, 0]]``.
+    """
     return gather_p.bind(x, *idx)
 
 
@@ -228,4 +232,9 @@ scatter_p = Primitive(
 
 
 def scatter(operand: Any, updates: Any, *idx: Any, mode: str) -> Any:
+    """A copy of ``operand`` with ``updates`` written at ``operand[idx]``; ``mode`` is "set",
+    "add" (repeated indices accumulate), "mul", "min" or "max".
+
+    Example: ``lax.scatter(jnp.zeros(3), 1.0, jnp.asarray([0, 0]), mode="add")``.
+    """
     return scatter_p.bind(operand, updates, *idx, mode=mode)

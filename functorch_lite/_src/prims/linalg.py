@@ -152,6 +152,11 @@ dot_general_p = Primitive(
 
 
 def dot_general(x: Any, y: Any, dimension_numbers: Any) -> Any:
+    """Contract ``x`` and ``y``: ``dimension_numbers = ((lhs_contract, rhs_contract),
+    (lhs_batch, rhs_batch))``; the result's axes are batch, then lhs free, then rhs free.
+
+    Example: ``lax.dot_general(a, b, (((1,), (0,)), ((), ())))`` is ``a @ b`` for matrices.
+    """
     (lc, rc), (lb, rb) = dimension_numbers
     dn = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
     return dot_general_p.bind(x, y, dimension_numbers=dn)

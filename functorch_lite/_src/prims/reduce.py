@@ -175,28 +175,36 @@ cumsum_p = Primitive(
 
 
 def reduce_sum(x: Any, axes: tuple) -> Any:
+    """Sum over ``axes`` (a tuple of ints). Example: ``lax.reduce_sum(x, (0,))``."""
     return reduce_sum_p.bind(x, axes=tuple(axes))
 
 
 def reduce_max(x: Any, axes: tuple) -> Any:
+    """Maximum over ``axes``; ties share the derivative. Example: ``lax.reduce_max(x, (1,))``."""
     return reduce_max_p.bind(x, axes=tuple(axes))
 
 
 def reduce_min(x: Any, axes: tuple) -> Any:
+    """Minimum over ``axes``; ties share the derivative. Example: ``lax.reduce_min(x, (1,))``."""
     return reduce_min_p.bind(x, axes=tuple(axes))
 
 
 def argmax(x: Any, axis: int, index_dtype: Any = None) -> Any:
+    """Index of the maximum along ``axis``. Example: ``lax.argmax(x, 0, jnp.int32)``."""
     return argmax_p.bind(x, axis=int(axis), index_dtype=np.dtype(index_dtype or
                                                                   dtypes.default_int))
 
 
 def argmin(x: Any, axis: int, index_dtype: Any = None) -> Any:
+    """Index of the minimum along ``axis``. Example: ``lax.argmin(x, 0, jnp.int32)``."""
     return argmin_p.bind(x, axis=int(axis), index_dtype=np.dtype(index_dtype or
                                                                   dtypes.default_int))
 
 
 def cumsum(x: Any, axis: int, reverse: bool = False) -> Any:
+    """Cumulative sum along ``axis`` (from the end if ``reverse``). Example: ``lax.cumsum(x,
+    0)``.
+    """
     return cumsum_p.bind(x, axis=int(axis), reverse=bool(reverse))
 
 

@@ -127,6 +127,7 @@ convert_element_type_p = Primitive(
 
 
 def convert_element_type(x: Any, new_dtype: Any) -> Any:
+    """``x`` converted to ``new_dtype``. Example: ``lax.convert_element_type(x, jnp.float64)``."""
     new_dtype = np.dtype(new_dtype)
     if dtype_of(x) == new_dtype and not dtypes.is_python_scalar(x):
         return x
@@ -208,6 +209,10 @@ def _expanded_shape(xs: tuple, shape: tuple, broadcast_dimensions: tuple) -> tup
 
 
 def broadcast_in_dim(x: Any, shape: tuple, broadcast_dimensions: tuple) -> Any:
+    """Broadcast ``x`` to ``shape``; axis i of x becomes axis ``broadcast_dimensions[i]``.
+
+    Example: ``lax.broadcast_in_dim(jnp.ones(3), (2, 3), (1,))`` has shape (2, 3).
+    """
     return broadcast_in_dim_p.bind(
         x, shape=tuple(shape), broadcast_dimensions=tuple(broadcast_dimensions)
     )
@@ -239,6 +244,7 @@ reshape_p = Primitive(
 
 
 def reshape(x: Any, new_sizes: tuple) -> Any:
+    """``x`` with shape ``new_sizes`` (same size, C order). Example: ``lax.reshape(x, (2, 3))``."""
     new_sizes = tuple(int(s) for s in new_sizes)
     if shape_of(x) == new_sizes and not dtypes.is_python_scalar(x):
         return x
@@ -277,6 +283,7 @@ transpose_p = Primitive(
 
 
 def transpose(x: Any, permutation: tuple) -> Any:
+    """Permute the axes of ``x``. Example: ``lax.transpose(x, (1, 0))``."""
     permutation = tuple(int(p) for p in permutation)
     if permutation == tuple(range(len(permutation))):
         return x
@@ -348,6 +355,9 @@ slice_p = Primitive(
 
 
 def slice_(x: Any, start_indices: tuple, limit_indices: tuple, strides: tuple | None = None):
+    """The static slice ``x[start:limit:stride]`` per axis. Example: ``lax.slice(x, (1,),
+    (3,))``.
+    """
     if strides is None:
         strides = (1,) * len(start_indices)
     return slice_p.bind(
@@ -437,6 +447,10 @@ pad_p = Primitive(
 
 
 def pad(x: Any, padding_value: Any, padding_config: tuple) -> Any:
+    """Pad each axis by ``(low, high, interior)`` with ``padding_value``.
+
+    Example: ``lax.pad(jnp.ones(2), 0.0, ((1, 1, 1),))`` is ``[0, 1, 0, 1, 0]``.
+    """
     return pad_p.bind(x, padding_value, padding_config=tuple(tuple(c) for c in padding_config))
 
 
@@ -500,6 +514,7 @@ concatenate_p = Primitive(
 
 
 def concatenate(xs: list, dimension: int) -> Any:
+    """Join arrays along axis ``dimension``. Example: ``lax.concatenate([x, y], 0)``."""
     return concatenate_p.bind(*xs, dimension=int(dimension))
 
 
@@ -518,6 +533,7 @@ rev_p = Primitive(
 
 
 def rev(x: Any, dimensions: tuple) -> Any:
+    """Reverse ``x`` along ``dimensions``. Example: ``lax.rev(x, (0,))``."""
     return rev_p.bind(x, dimensions=tuple(dimensions))
 
 
