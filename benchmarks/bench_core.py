@@ -376,6 +376,13 @@ def environment() -> dict:
     return env
 
 
+def _loadavg() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
 def _cpu_name() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -691,8 +698,15 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get(var):
             log(f"NOTE: {var}={os.environ[var]} is set; it can force a slower BLAS kernel "
                 "(see the command at the top of this file)")
+    load_before = _loadavg()
+    if load_before is not None and load_before > 0.5:
+        log(f"NOTE: load average {load_before} — other processes are running; expect noisy "
+            "timings (the best-of column helps)")
     rows = run(args)
     env = environment()  # after the peers loaded, so their BLAS libraries are listed too
+    env["load average (1 min) before/after"] = [load_before, _loadavg()]
+    env["cpus available"] = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+        else os.cpu_count()
     if limits is not None:
         env["threadpoolctl"] = "limited every BLAS/OpenMP pool to 1 thread"
     log("\nBLAS in use:")

@@ -44,7 +44,7 @@ def _batch_reduce(prim_name: str):
 
 def _emit_reduce(fn: str):
     def emit(n, p, a):
-        return f"xp.{fn}({n[0]}, axis={p['axes']!r})"
+        return f"{n[0]}.{fn}(axis={p['axes']!r})"
 
     return emit
 
@@ -53,14 +53,15 @@ def _emit_reduce(fn: str):
 
 reduce_sum_p = Primitive(
     "reduce_sum",
-    # dtype=x.dtype keeps int32 sums int32 (numpy would widen them to int64).
-    kernel=lambda xp: lambda x, axes: xp.sum(x, axis=axes, dtype=x.dtype),
+    # dtype=x.dtype keeps int32 sums int32 (numpy would widen them to int64). Kernels call
+    # array methods where they can: numpy's module-level wrappers cost microseconds each.
+    kernel=lambda xp: lambda x, axes: x.sum(axis=axes, dtype=x.dtype),
     abstract_eval=_reduce_aval("reduce_sum"),
     jvp=(lambda t, out, x, axes: reduce_sum(t, axes),),
     vjp=(lambda ct, out, x, axes: _keepdims_broadcast(ct, S.shape_of(x), axes),),
     batch=_batch_reduce("reduce_sum"),
-    emit=lambda n, p, a: (f"xp.sum({n[0]}, axis={p['axes']!r})" if a[0].dtype.kind in "fc"
-                          else f"xp.sum({n[0]}, axis={p['axes']!r}, dtype=xp.{a[0].dtype.name})"),
+    emit=lambda n, p, a: (f"{n[0]}.sum(axis={p['axes']!r})" if a[0].dtype.kind in "fc"
+                          else f"{n[0]}.sum(axis={p['axes']!r}, dtype=xp.{a[0].dtype.name})"),
 )
 
 
@@ -87,7 +88,7 @@ def _chooser_vjp(ct, out, x, axes):
 
 reduce_max_p = Primitive(
     "reduce_max",
-    kernel=lambda xp: lambda x, axes: xp.max(x, axis=axes),
+    kernel=lambda xp: lambda x, axes: x.max(axis=axes),
     abstract_eval=_reduce_aval("reduce_max"),
     jvp=(_chooser_jvp,),
     vjp=(_chooser_vjp,),
@@ -96,7 +97,7 @@ reduce_max_p = Primitive(
 )
 reduce_min_p = Primitive(
     "reduce_min",
-    kernel=lambda xp: lambda x, axes: xp.min(x, axis=axes),
+    kernel=lambda xp: lambda x, axes: x.min(axis=axes),
     abstract_eval=_reduce_aval("reduce_min"),
     jvp=(_chooser_jvp,),
     vjp=(_chooser_vjp,),
@@ -127,7 +128,7 @@ def _arg_batch(name):
 
 argmax_p = Primitive(
     "argmax",
-    kernel=lambda xp: lambda x, axis, index_dtype: xp.argmax(x, axis=axis).astype(index_dtype),
+    kernel=lambda xp: lambda x, axis, index_dtype: x.argmax(axis=axis).astype(index_dtype),
     abstract_eval=_arg_aval("argmax"),
     jvp=ZERO_DERIVATIVE,
     vjp=ZERO_DERIVATIVE,
@@ -135,7 +136,7 @@ argmax_p = Primitive(
 )
 argmin_p = Primitive(
     "argmin",
-    kernel=lambda xp: lambda x, axis, index_dtype: xp.argmin(x, axis=axis).astype(index_dtype),
+    kernel=lambda xp: lambda x, axis, index_dtype: x.argmin(axis=axis).astype(index_dtype),
     abstract_eval=_arg_aval("argmin"),
     jvp=ZERO_DERIVATIVE,
     vjp=ZERO_DERIVATIVE,
@@ -202,8 +203,9 @@ def argmin(x: Any, axis: int, index_dtype: Any = None) -> Any:
 
 
 def cumsum(x: Any, axis: int, reverse: bool = False) -> Any:
-    """Cumulative sum along ``axis`` (from the end if ``reverse``). Example: ``lax.cumsum(x,
-    0)``.
+    """Cumulative sum along ``axis`` (from the end if ``reverse``).
+
+    Example: ``lax.cumsum(x, 0)``.
     """
     return cumsum_p.bind(x, axis=int(axis), reverse=bool(reverse))
 
