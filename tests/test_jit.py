@@ -421,3 +421,17 @@ def test_methods_decorated_with_jit():
     assert_close(g.b, [1.0, 1.0])
     with pytest.raises(TypeError, match="static_argnums|register"):
         Plain().apply(X3)
+
+
+def test_temporary_constants_are_not_confused_by_identity():
+    # Regression: constants were deduplicated by id() without keeping them alive, so a freed
+    # temporary's id could be reused by the next one and both mapped to the first's value.
+    def f(x):
+        for i in range(40):
+            x = x + jnp.asarray(np.full(3, float(i)))
+        return x
+
+    x = jnp.zeros(3)
+    assert_close(fl.jit(f)(x), f(x))
+    assert_close(fl.jit(fl.grad(lambda x: (f(x) ** 2).sum()))(x),
+                 fl.grad(lambda x: (f(x) ** 2).sum())(x))

@@ -27,9 +27,10 @@ from .jvp import add_tangents, instantiate_zeros
 #   (prim, params, primals, out, parents)    a primitive application;
 #   (None, custom, primals, outs, parents)   a custom rule: custom(cts list) -> input cts list;
 #   (None, None, None, primal, ())           an input leaf.
-# ``parents[i]`` is the ReverseTracer passed as argument i (its ``index`` and ``out_index`` say
-# where the cotangent goes), or None for a constant. A tracer's ``out_index`` is -1 for the
-# single output of an entry, else its position among the entry's outputs.
+# ``parents[i]`` says where argument i's cotangent goes: the tape index of the entry that made it
+# (an int) when that entry has a single output, ``(index, out_index)`` when it has several, or
+# None for a constant. Entries hold indices, not tracers, so the tape has no reference cycle
+# back to its trace: it is freed as soon as the last pullback using it is dropped.
 
 
 class ReverseTracer(Tracer):
@@ -70,7 +71,7 @@ class ReverseTrace(Trace):
         for a in args:
             if isinstance(a, ReverseTracer) and a._trace is self:
                 primals.append(a.primal)
-                parents.append(a)
+                parents.append(a.index if a.out_index < 0 else (a.index, a.out_index))
             else:
                 primals.append(a)
                 parents.append(None)
@@ -84,14 +85,14 @@ class ReverseTrace(Trace):
             if a.__class__ is not ReverseTracer or a._trace is not self:
                 return self.parent.process(prim, args, params)
             primals = (a.primal,)
-            parents = args
+            parents = (a.index if a.out_index < 0 else (a.index, a.out_index),)
         else:
             primals, parents = [], []
             owned = False
             for a in args:
                 if a.__class__ is ReverseTracer and a._trace is self:
                     primals.append(a.primal)
-                    parents.append(a)
+                    parents.append(a.index if a.out_index < 0 else (a.index, a.out_index))
                     owned = True
                 else:
                     primals.append(a)
@@ -149,7 +150,8 @@ def backward(trace: ReverseTrace, outputs: list, cts: list) -> dict[int, Any]:
     top = -1
     for out, ct in zip(outputs, cts):
         if isinstance(out, ReverseTracer) and out._trace is trace and ct is not None:
-            _accumulate(pending, tape, out.index, out.out_index, ct)
+            where = out.index if out.out_index < 0 else (out.index, out.out_index)
+            _accumulate(pending, tape, where, ct)
             top = max(top, out.index)
     leaf_cts: dict[int, Any] = {}
     for index in range(top, -1, -1):
@@ -164,7 +166,7 @@ def backward(trace: ReverseTrace, outputs: list, cts: list) -> dict[int, Any]:
             in_cts = params([instantiate_zeros(o, c) for o, c in zip(out, ct)])
             for parent, c in zip(parents, in_cts):
                 if parent is not None and c is not None:
-                    _accumulate(pending, tape, parent.index, parent.out_index, c)
+                    _accumulate(pending, tape, parent, c)
             continue
         if prim.multiple_results:
             ct = tuple(instantiate_zeros(o, c) for o, c in zip(out, ct))
@@ -178,19 +180,19 @@ def backward(trace: ReverseTrace, outputs: list, cts: list) -> dict[int, Any]:
             c = rule(ct, out, *primals, **params)
             if c is None:
                 continue
-            if parent.out_index < 0:  # inlined _accumulate for the common single output
-                k = parent.index
-                prev = pending.get(k)
-                pending[k] = c if prev is None else add_tangents(prev, c)
+            if parent.__class__ is int:  # inlined _accumulate for the common single output
+                prev = pending.get(parent)
+                pending[parent] = c if prev is None else add_tangents(prev, c)
             else:
-                _accumulate(pending, tape, parent.index, parent.out_index, c)
+                _accumulate(pending, tape, parent, c)
     return leaf_cts
 
 
-def _accumulate(pending: dict, tape: list, index: int, out_index: int, ct: Any) -> None:
-    if out_index < 0:
-        pending[index] = add_tangents(pending.get(index), ct)
+def _accumulate(pending: dict, tape: list, where: Any, ct: Any) -> None:
+    if where.__class__ is int:
+        pending[where] = add_tangents(pending.get(where), ct)
         return
+    index, out_index = where
     slots = pending.get(index)
     if slots is None:
         slots = pending[index] = [None] * len(tape[index][3])

@@ -46,7 +46,7 @@ class StagingTrace(Trace):
         self.eqns: list[Eqn] = []
         self.constvars: list[Var] = []
         self.consts: list[Any] = []
-        self._const_ids: dict[int, Var] = {}
+        self._const_ids: dict[int, tuple[Var, Any]] = {}
 
     def new_arg(self, aval: ShapedArray) -> StagingTracer:
         var = Var(aval)
@@ -67,12 +67,14 @@ class StagingTrace(Trace):
         value = x._value if type(x) is Array else x
         if getattr(value, "ndim", 0) == 0:
             return literal_for(value)
-        var = self._const_ids.get(id(x))
-        if var is None:
-            var = self._const_ids[id(x)] = Var(get_aval(x))
-            self.constvars.append(var)
+        # Constants are deduplicated by identity; the entry keeps ``x`` alive so that its id
+        # cannot be reused by another temporary while tracing goes on.
+        entry = self._const_ids.get(id(x))
+        if entry is None:
+            entry = self._const_ids[id(x)] = (Var(get_aval(x)), x)
+            self.constvars.append(entry[0])
             self.consts.append(value)
-        return var
+        return entry[0]
 
     def process_primitive(self, prim: Primitive, args: tuple, params: dict) -> Any:
         invars = [self.to_atom(a) for a in args]
