@@ -11,6 +11,8 @@ from ..core import (
     get_aval,
     set_current_trace,
 )
+from ..prims import elementwise as _E
+from ..prims import shape as _S
 
 
 class JVPTracer(Tracer):
@@ -96,14 +98,10 @@ def add_tangents(a: Any, b: Any) -> Any:
         return b
     if b is None:
         return a
-    from ..prims.elementwise import add
-
-    return add(a, b)
+    return _E.add(a, b)
 
 
 def instantiate_zeros(primal: Any, t: Any) -> Any:
     if t is not None:
         return t
-    from ..prims.shape import zeros_like_value
-
-    return zeros_like_value(primal)
+    return _S.zeros_like_value(primal)

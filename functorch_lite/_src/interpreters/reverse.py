@@ -21,26 +21,32 @@ from ..core import (
     get_aval,
     set_current_trace,
 )
+from ..prims.elementwise import add
 from .jvp import add_tangents, instantiate_zeros
 
 # A tape entry is a plain tuple (cheap to build on every operation):
 #   (prim, params, primals, out, parents)    a primitive application;
 #   (None, custom, primals, outs, parents)   a custom rule: custom(cts list) -> input cts list;
 #   (None, None, None, primal, ())           an input leaf.
-# ``parents[i]`` says where argument i's cotangent goes: the tape index of the entry that made it
-# (an int) when that entry has a single output, ``(index, out_index)`` when it has several, or
-# None for a constant. Entries hold indices, not tracers, so the tape has no reference cycle
-# back to its trace: it is freed as soon as the last pullback using it is dropped.
+# ``parents[i]`` says where argument i's cotangent goes: the ``where`` of the tracer passed (see
+# ReverseTracer), or None for a constant. Entries hold indices, not tracers, so the tape has no
+# reference cycle back to its trace: it is freed as soon as the last pullback using it is dropped.
 
 
 class ReverseTracer(Tracer):
-    __slots__ = ("primal", "index", "out_index")
+    # ``where``: the tape index of the entry that made this value (an int) when that entry has
+    # one output, ``(index, output_position)`` when it has several; it is what ``parents`` hold.
+    __slots__ = ("primal", "where")
 
-    def __init__(self, trace: ReverseTrace, primal: Any, index: int, out_index: int = -1):
+    def __init__(self, trace: ReverseTrace, primal: Any, where: Any):
         self._trace = trace
         self.primal = primal
-        self.index = index
-        self.out_index = out_index
+        self.where = where
+
+    @property
+    def index(self) -> int:
+        w = self.where
+        return w if w.__class__ is int else w[0]
 
     @property
     def aval(self):
@@ -71,7 +77,7 @@ class ReverseTrace(Trace):
         for a in args:
             if isinstance(a, ReverseTracer) and a._trace is self:
                 primals.append(a.primal)
-                parents.append(a.index if a.out_index < 0 else (a.index, a.out_index))
+                parents.append(a.where)
             else:
                 primals.append(a)
                 parents.append(None)
@@ -79,25 +85,25 @@ class ReverseTrace(Trace):
 
     def process(self, prim: Primitive, args: tuple, params: dict) -> Any:
         # One pass both finds this trace's tracers and unboxes them. This is the per-operation
-        # cost of eager grad, so the one-argument case is unrolled and nothing is built twice.
-        if len(args) == 1:
+        # cost of eager grad, so the one- and two-argument cases are unrolled.
+        n = len(args)
+        if n == 1:
             a = args[0]
             if a.__class__ is not ReverseTracer or a._trace is not self:
                 return self.parent.process(prim, args, params)
             primals = (a.primal,)
-            parents = (a.index if a.out_index < 0 else (a.index, a.out_index),)
+            parents = (a.where,)
+        elif n == 2:
+            a, b = args
+            a_own = a.__class__ is ReverseTracer and a._trace is self
+            b_own = b.__class__ is ReverseTracer and b._trace is self
+            if not (a_own or b_own):
+                return self.parent.process(prim, args, params)
+            primals = (a.primal if a_own else a, b.primal if b_own else b)
+            parents = (a.where if a_own else None, b.where if b_own else None)
         else:
-            primals, parents = [], []
-            owned = False
-            for a in args:
-                if a.__class__ is ReverseTracer and a._trace is self:
-                    primals.append(a.primal)
-                    parents.append(a.index if a.out_index < 0 else (a.index, a.out_index))
-                    owned = True
-                else:
-                    primals.append(a)
-                    parents.append(None)
-            if not owned:
+            primals, parents = self._split(args)
+            if all(p is None for p in parents):
                 return self.parent.process(prim, args, params)
         parent = self.parent
         out = eval_apply(prim, primals, params) if parent is EVAL else parent.process(
@@ -108,13 +114,13 @@ class ReverseTrace(Trace):
         index = len(tape)
         tape.append((prim, params, primals, out, parents))
         if prim.multiple_results:
-            return tuple(ReverseTracer(self, o, index, i) for i, o in enumerate(out))
+            return tuple(ReverseTracer(self, o, (index, i)) for i, o in enumerate(out))
         return ReverseTracer(self, out, index)
 
     def _wrap_custom(self, primals, parents, outs, custom) -> list:
         index = len(self.tape)
         self.tape.append((None, custom, primals, list(outs), parents))
-        return [ReverseTracer(self, o, index, i) for i, o in enumerate(outs)]
+        return [ReverseTracer(self, o, (index, i)) for i, o in enumerate(outs)]
 
     def process_custom_jvp(self, call: Any, args: tuple) -> Any:
         primals, parents = self._split(args)
@@ -150,8 +156,7 @@ def backward(trace: ReverseTrace, outputs: list, cts: list) -> dict[int, Any]:
     top = -1
     for out, ct in zip(outputs, cts):
         if isinstance(out, ReverseTracer) and out._trace is trace and ct is not None:
-            where = out.index if out.out_index < 0 else (out.index, out.out_index)
-            _accumulate(pending, tape, where, ct)
+            _accumulate(pending, tape, out.where, ct)
             top = max(top, out.index)
     leaf_cts: dict[int, Any] = {}
     for index in range(top, -1, -1):
@@ -182,7 +187,7 @@ def backward(trace: ReverseTrace, outputs: list, cts: list) -> dict[int, Any]:
                 continue
             if parent.__class__ is int:  # inlined _accumulate for the common single output
                 prev = pending.get(parent)
-                pending[parent] = c if prev is None else add_tangents(prev, c)
+                pending[parent] = c if prev is None else add(prev, c)
             else:
                 _accumulate(pending, tape, parent, c)
     return leaf_cts

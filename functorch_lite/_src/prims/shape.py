@@ -33,14 +33,12 @@ def unbroadcast(ct: Any, shape: tuple[int, ...]) -> Any:
     ct_shape = shape_of(ct)
     if ct_shape == tuple(shape):
         return ct
-    from .reduce import reduce_sum
-
     lead = len(ct_shape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(shape) if s == 1 and ct_shape[lead + i] != 1
     )
     if axes:
-        ct = reduce_sum(ct, axes)
+        ct = _reduce.reduce_sum(ct, axes)
     if shape_of(ct) != tuple(shape):
         ct = reshape(ct, tuple(shape))
     return ct
@@ -168,13 +166,11 @@ def _broadcast_in_dim_aval(a, shape, broadcast_dimensions):
 
 
 def _broadcast_in_dim_vjp(ct, out, x, *, shape, broadcast_dimensions):
-    from .reduce import reduce_sum
-
     xs = shape_of(x)
     dims = set(broadcast_dimensions)
     sum_axes = [i for i in range(len(shape)) if i not in dims]
     sum_axes += [d for i, d in enumerate(broadcast_dimensions) if xs[i] == 1 and shape[d] != 1]
-    ct = reduce_sum(ct, tuple(sorted(sum_axes))) if sum_axes else ct
+    ct = _reduce.reduce_sum(ct, tuple(sorted(sum_axes))) if sum_axes else ct
     return reshape(ct, xs) if shape_of(ct) != xs else ct
 
 
@@ -548,3 +544,7 @@ stop_gradient_p = Primitive(
     batch=lambda v, d: (stop_gradient_p.bind(v[0]), d[0]),
     emit=lambda n, p, a: n[0],
 )
+
+
+# reduce.py imports this module, so it is bound here, after both are defined.
+from . import reduce as _reduce  # noqa: E402
