@@ -266,6 +266,7 @@ for _name, _fn, _ref, _dom, _dts, _diff in [
     ("rem", E.rem, np.remainder, (steps, apart(0.95, 1.05)), NUMERIC, True),
     ("floor_divide", E.floor_divide, np.floor_divide, (steps, apart(0.95, 1.05)), NUMERIC,
      True),
+    ("heaviside", E.heaviside, np.heaviside, (grid(0), grid(1)), FLOATS, False),
     ("eq", E.eq, np.equal, (real(-2, 2), real(-2, 2)), NUMERIC, False),
     ("ne", E.ne, np.not_equal, (real(-2, 2), real(-2, 2)), NUMERIC, False),
     ("lt", E.lt, np.less, (real(-2, 2), real(-2, 2)), NUMERIC, False),

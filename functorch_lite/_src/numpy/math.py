@@ -80,6 +80,7 @@ divide = true_divide
 maximum = _make_binary(E.max_p, "maximum")
 minimum = _make_binary(E.min_p, "minimum")
 arctan2 = _make_binary(E.atan2_p, "arctan2", inexact=True)
+heaviside = _make_binary(E.heaviside_p, "heaviside", inexact=True)
 remainder = _make_binary(E.rem_p, "remainder")
 mod = remainder
 equal = _make_binary(E.eq_p, "equal")
