@@ -329,13 +329,14 @@ class Tracer:
     def dtype(self) -> np.dtype:
         return self.aval.dtype
 
+    # Through ``shape`` (which tracers forward cheaply), not ``aval`` (built anew on each use).
     @property
     def ndim(self) -> int:
-        return len(self.aval.shape)
+        return len(self.shape)
 
     @property
     def size(self) -> int:
-        return self.aval.size
+        return math.prod(self.shape)
 
     def to_concrete(self) -> Any:
         """The concrete value behind this tracer, or raise ConcretizationTypeError."""

@@ -29,6 +29,14 @@ class BatchTracer(Tracer):
         shape = a.shape[: self.bdim] + a.shape[self.bdim + 1 :]
         return ShapedArray(shape, a.dtype)
 
+    # Direct forwards (the numpy layer asks for these on every op).
+    @property
+    def shape(self) -> tuple[int, ...]:
+        s, d = self.val.shape, self.bdim
+        return tuple(s[:d]) + tuple(s[d + 1 :])
+
+    dtype = property(lambda self: self.val.dtype)
+
     def to_concrete(self) -> Any:
         raise ConcretizationTypeError(
             "a vmapped value differs along the batch; its concrete value is not one value"
