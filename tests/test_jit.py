@@ -305,9 +305,6 @@ def test_jit_inputs_and_outputs_of_many_kinds():
         fl.jit(lambda a: (a, "s"))(X3)
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: a Python scalar argument of jit is traced as a "
-                   "strong float32/int32, so f16_array * 2.0 gives float32 under jit (float16 "
-                   "eagerly); fixing it needs weak tracer avals in dtypes.result_type")
 def test_jit_preserves_python_scalar_weak_type():
     f = lambda a, s: a * s  # noqa: E731
     f16 = jnp.ones(2, jnp.float16)

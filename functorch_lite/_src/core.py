@@ -316,6 +316,9 @@ class Tracer:
 
     __slots__ = ("_trace",)
     __array_priority__ = 100
+    # True for a traced Python scalar (a jit argument): it promotes like one, so that
+    # ``f16_array * s`` stays float16 under jit as it does eagerly.
+    weak_type = False
 
     @property
     def aval(self) -> ShapedArray:

@@ -99,6 +99,9 @@ def result_type(*args: object) -> np.dtype:
         if is_python_scalar(a):
             weak_rank = max(weak_rank, python_scalar_rank(a))
             continue
+        if getattr(a, "weak_type", False):  # a traced Python scalar (jit argument)
+            weak_rank = max(weak_rank, kind_rank(a.dtype))
+            continue
         dt = dtype_of(a)
         strong = dt if strong is None else promote_types(strong, dt)
     if strong is None:

@@ -156,7 +156,8 @@ class JitFunction:
             if config.jax_explain_cache_misses:
                 warnings.warn(f"jit({self.__name__}) retraced: {reason}", stacklevel=3)
         backend, parts = key[0], key[1]
-        dyn_avals = [ShapedArray(s, d) for p in parts if p[0] == "dyn" for s, d in p[3]]
+        dyn_avals = [ShapedArray(a[0], a[1], weak=len(a) > 2)
+                     for p in parts if p[0] == "dyn" for a in p[3]]
         static_vals = {}
         for i, a in enumerate(args):
             if i in self.static_argnums:
@@ -237,7 +238,7 @@ def _leaf_aval(x: Any, where: str) -> tuple:
     if isinstance(x, Tracer):
         raise _leaked(x)
     if dtypes.is_python_scalar(x):
-        return ((), dtypes.python_scalar_dtype(x))
+        return ((), dtypes.python_scalar_dtype(x), "weak")
     if isinstance(x, (np.ndarray, np.generic)):
         return (x.shape, x.dtype)
     if type(x).__module__.startswith("cupy"):

@@ -36,6 +36,7 @@ class BatchTracer(Tracer):
         return tuple(s[:d]) + tuple(s[d + 1 :])
 
     dtype = property(lambda self: self.val.dtype)
+    weak_type = property(lambda self: getattr(self.val, "weak_type", False))
 
     def to_concrete(self) -> Any:
         raise ConcretizationTypeError(

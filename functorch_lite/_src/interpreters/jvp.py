@@ -29,6 +29,7 @@ class JVPTracer(Tracer):
 
     shape = property(lambda self: self.primal.shape)
     dtype = property(lambda self: self.primal.dtype)
+    weak_type = property(lambda self: getattr(self.primal, "weak_type", False))
 
     def to_concrete(self) -> Any:
         p = self.primal

@@ -55,6 +55,7 @@ class ReverseTracer(Tracer):
     # Direct forwards: the hot paths ask for these on every op.
     shape = property(lambda self: self.primal.shape)
     dtype = property(lambda self: self.primal.dtype)
+    weak_type = property(lambda self: getattr(self.primal, "weak_type", False))
 
     def to_concrete(self) -> Any:
         p = self.primal

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .. import dtypes
 from ..array import Array
 from ..core import (
     ConcretizationTypeError,
@@ -23,11 +24,12 @@ from ..ir import Eqn, Jaxpr, Literal, Var, literal_for
 
 
 class StagingTracer(Tracer):
-    __slots__ = ("var",)
+    __slots__ = ("var", "weak_type")
 
-    def __init__(self, trace: StagingTrace, var: Var):
+    def __init__(self, trace: StagingTrace, var: Var, weak_type: bool = False):
         self._trace = trace
         self.var = var
+        self.weak_type = weak_type
 
     @property
     def aval(self) -> ShapedArray:
@@ -49,9 +51,11 @@ class StagingTrace(Trace):
         self._const_ids: dict[int, tuple[Var, Any]] = {}
 
     def new_arg(self, aval: ShapedArray) -> StagingTracer:
-        var = Var(aval)
+        # A weak aval marks a Python-scalar argument: the variable itself is a typed array at
+        # run time (strong to the kernels), and the tracer carries the weakness for promotion.
+        var = Var(ShapedArray(aval.shape, aval.dtype))
         self.invars.append(var)
-        return StagingTracer(self, var)
+        return StagingTracer(self, var, aval.weak)
 
     def to_atom(self, x: Any) -> Var | Literal:
         if isinstance(x, StagingTracer) and x._trace is self:
@@ -85,7 +89,7 @@ class StagingTrace(Trace):
             return tuple(StagingTracer(self, v) for v in outvars)
         outvar = Var(out_aval)
         self.eqns.append(Eqn(prim, invars, [outvar], params))
-        return StagingTracer(self, outvar)
+        return StagingTracer(self, outvar, _stays_weak(args, out_aval))
 
     def process_custom_jvp(self, call: Any, args: tuple) -> Any:
         # Nothing differentiates a staged program (jit under a transformation inlines instead),
@@ -98,6 +102,20 @@ class StagingTrace(Trace):
     def to_jaxpr(self, outs: list) -> Jaxpr:
         outvars = [self.to_atom(o) for o in outs]
         return Jaxpr(self.constvars, self.consts, self.invars, self.eqns, outvars)
+
+
+def _stays_weak(args: tuple, out_aval: ShapedArray) -> bool:
+    """Weakness propagates (as in JAX) through an operation whose traced inputs are all weak and
+    whose other inputs are Python scalars, when it keeps their dtype (``2.0 * s``)."""
+    weak = None
+    for a in args:
+        if isinstance(a, Tracer):
+            if not a.weak_type:
+                return False
+            weak = a
+        elif not dtypes.is_python_scalar(a):
+            return False
+    return weak is not None and weak.dtype == out_aval.dtype
 
 
 def trace_to_jaxpr(fun: Callable, avals: list[ShapedArray]) -> tuple[Jaxpr, list]:

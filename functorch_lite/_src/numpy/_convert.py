@@ -118,6 +118,8 @@ def _fast_common_dtype(args: tuple) -> np.dtype | None:
         if t is Array:
             dt = a._value.dtype
         elif isinstance(a, Tracer):
+            if a.weak_type:
+                return None
             dt = a.dtype
         else:
             rank = _WEAK_RANK.get(t)
