@@ -432,3 +432,13 @@ def test_temporary_constants_are_not_confused_by_identity():
     assert_close(fl.jit(f)(x), f(x))
     assert_close(fl.jit(fl.grad(lambda x: (f(x) ** 2).sum()))(x),
                  fl.grad(lambda x: (f(x) ** 2).sum())(x))
+
+
+def test_jit_weak_scalar_follows_eager_through_operators_and_functions():
+    f16 = jnp.ones(2, jnp.float16)
+    for f in (lambda a, s: a * (s * 2.0 - 1.0),      # operators keep the scalar weak
+              lambda a, s: a * jnp.sin(s * 2.0),      # a numpy function makes it an Array
+              lambda a, s: a + s ** 2):
+        eager, jitted = f(f16, 0.5), fl.jit(f)(f16, 0.5)
+        assert jitted.dtype == eager.dtype
+        assert_close(np.asarray(jitted, np.float64), np.asarray(eager, np.float64), atol=1e-3)

@@ -89,7 +89,7 @@ class StagingTrace(Trace):
             return tuple(StagingTracer(self, v) for v in outvars)
         outvar = Var(out_aval)
         self.eqns.append(Eqn(prim, invars, [outvar], params))
-        return StagingTracer(self, outvar, _stays_weak(args, out_aval))
+        return StagingTracer(self, outvar, _stays_weak(prim, args, out_aval))
 
     def process_custom_jvp(self, call: Any, args: tuple) -> Any:
         # Nothing differentiates a staged program (jit under a transformation inlines instead),
@@ -104,9 +104,17 @@ class StagingTrace(Trace):
         return Jaxpr(self.constvars, self.consts, self.invars, self.eqns, outvars)
 
 
-def _stays_weak(args: tuple, out_aval: ShapedArray) -> bool:
-    """Weakness propagates (as in JAX) through an operation whose traced inputs are all weak and
-    whose other inputs are Python scalars, when it keeps their dtype (``2.0 * s``)."""
+# Python's own operators: eagerly, these keep a Python scalar a Python scalar (``s * 2.0``),
+# while functorch_lite.numpy functions turn it into an Array (``jnp.sin(s)`` is float32).
+_SCALAR_OPERATORS = {"add", "sub", "mul", "div", "rem", "pow", "integer_pow", "neg", "abs",
+                     "floor_divide"}
+
+
+def _stays_weak(prim: Primitive, args: tuple, out_aval: ShapedArray) -> bool:
+    """A traced Python scalar stays weak through the operators Python would apply to the scalar
+    eagerly, when all their other inputs are weak too; so jit and eager promote alike."""
+    if prim.name not in _SCALAR_OPERATORS:
+        return False
     weak = None
     for a in args:
         if isinstance(a, Tracer):
