@@ -79,33 +79,39 @@ def _dot_general_aval(x: ShapedArray, y: ShapedArray, dimension_numbers):
     return ShapedArray(shape, x.dtype)
 
 
-def _vjp_lhs(ct, out, x, y, *, dimension_numbers):
+@functools.lru_cache(maxsize=1024)
+def _lhs_ct_plan(xn: int, yn: int, dimension_numbers: tuple) -> tuple:
+    """(dimension numbers of ct . y, permutation back to lhs's layout); cached, as it is pure
+    index bookkeeping that would otherwise run on every backward pass."""
     (lc, rc), (lb, rb) = dimension_numbers
-    xn, yn = S.ndim_of(x), S.ndim_of(y)
-    nb, nlf = len(lb), len(_free(xn, lc, lb))
-    rf = _free(yn, rc, rb)
-    ct_rf = tuple(range(nb + nlf, nb + nlf + len(rf)))
+    nb, lf, rf = len(lb), _free(xn, lc, lb), _free(yn, rc, rb)
+    ct_rf = tuple(range(nb + len(lf), nb + len(lf) + len(rf)))
     # result axes: batch, lhs free (from ct), then rhs's remaining axes (its contract axes in
     # increasing order); map each back to the lhs axis it stands for.
-    res = dot_general(ct, y, ((ct_rf, rf), (tuple(range(nb)), rb)))
-    rc_sorted = sorted(rc)
-    lhs_axis_of = list(lb) + list(_free(xn, lc, lb)) + [lc[rc.index(r)] for r in rc_sorted]
-    return S.transpose(res, inverse_permutation(lhs_axis_of))
+    lhs_axis_of = list(lb) + list(lf) + [lc[rc.index(r)] for r in sorted(rc)]
+    return ((ct_rf, rf), (tuple(range(nb)), rb)), inverse_permutation(lhs_axis_of)
 
 
-def _vjp_rhs(ct, out, x, y, *, dimension_numbers):
+@functools.lru_cache(maxsize=1024)
+def _rhs_ct_plan(xn: int, yn: int, dimension_numbers: tuple) -> tuple:
     (lc, rc), (lb, rb) = dimension_numbers
-    xn, yn = S.ndim_of(x), S.ndim_of(y)
-    nb = len(lb)
-    lf = _free(xn, lc, lb)
+    nb, lf = len(lb), _free(xn, lc, lb)
     ct_lf = tuple(range(nb, nb + len(lf)))
     # x first, so a plain matmul's rhs cotangent is x.T @ ct with no transpose after it.
     # result axes: batch, x's remaining axes (its contract axes in increasing order), then
     # ct's remaining axes (rhs's free axes); map each back to the rhs axis it stands for.
-    res = dot_general(x, ct, ((lf, ct_lf), (lb, tuple(range(nb)))))
-    lc_sorted = sorted(lc)
-    rhs_axis_of = list(rb) + [rc[lc.index(c)] for c in lc_sorted] + list(_free(yn, rc, rb))
-    return S.transpose(res, inverse_permutation(rhs_axis_of))
+    rhs_axis_of = list(rb) + [rc[lc.index(c)] for c in sorted(lc)] + list(_free(yn, rc, rb))
+    return ((lf, ct_lf), (lb, tuple(range(nb)))), inverse_permutation(rhs_axis_of)
+
+
+def _vjp_lhs(ct, out, x, y, *, dimension_numbers):
+    dn, perm = _lhs_ct_plan(S.ndim_of(x), S.ndim_of(y), dimension_numbers)
+    return S.transpose(dot_general_p.bind(ct, y, dimension_numbers=dn), perm)
+
+
+def _vjp_rhs(ct, out, x, y, *, dimension_numbers):
+    dn, perm = _rhs_ct_plan(S.ndim_of(x), S.ndim_of(y), dimension_numbers)
+    return S.transpose(dot_general_p.bind(x, ct, dimension_numbers=dn), perm)
 
 
 def _shift(dims: tuple, by: int = 1) -> tuple:
