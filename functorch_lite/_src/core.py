@@ -145,14 +145,23 @@ class Primitive:
         if trace is EVAL:
             # Inlined fast path for the commonest eager case (every backward-pass operation of
             # an eager grad lands here): concrete numpy Arrays, maybe a float, no params.
-            if not params and len(args) == 2 and not _backends_in_use["cupy"]:
-                a, b = args
-                if a.__class__ is Array and (b.__class__ is Array or b.__class__ is float):
-                    try:
-                        return Array(self.impl(a._value, b if b.__class__ is float
-                                               else b._value))
-                    except Exception as e:
-                        raise _kernel_error(self, args, params, e) from e
+            if not params and not _backends_in_use["cupy"]:
+                n = len(args)
+                a = args[0]
+                if a.__class__ is Array:
+                    if n == 2:
+                        b = args[1]
+                        if b.__class__ is Array or b.__class__ is float:
+                            try:
+                                return Array(self.impl(a._value, b if b.__class__ is float
+                                                       else b._value))
+                            except Exception as e:
+                                raise _kernel_error(self, args, params, e) from e
+                    elif n == 1 and not self.multiple_results:
+                        try:
+                            return Array(self.impl(a._value))
+                        except Exception as e:
+                            raise _kernel_error(self, args, params, e) from e
             return eval_apply(self, args, params)
         return trace.process(self, args, params)
 

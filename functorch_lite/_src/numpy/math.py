@@ -20,50 +20,55 @@ from .shape_ops import _axes, _axis, ravel
 _FLOAT_KINDS = {"f", "c"}
 
 
-def _binary_op(prim: Primitive, x: Any, y: Any) -> Any:
-    """``prim(x, y)`` after promotion. The fast paths (concrete Arrays of one dtype, or an Array
-    and a Python float/int it absorbs, with no transformation running) call the numpy kernel
-    directly: they are every eager op's cost."""
-    if _state.trace is EVAL and not _backends_in_use["cupy"] and type(x) is Array:
-        ty = type(y)
-        xv = x._value
-        if ty is Array:
-            if xv.dtype == y._value.dtype:
-                try:
-                    return Array(prim.impl(xv, y._value))
-                except Exception as e:
-                    raise _kernel_error(prim, (x, y), {}, e) from e
-        elif (ty is float and xv.dtype.kind in _FLOAT_KINDS) or (
-                ty is int and xv.dtype.kind in "fciu"):
-            return Array(prim.impl(xv, y))
-    elif type(y) is float and isinstance(x, Tracer) and x.dtype.kind in _FLOAT_KINDS:
-        return prim.bind(x, y)  # a traced float and a weak scalar: nothing to promote
-    x, y = promote(x, y)
-    return prim.bind(x, y)
+_NO_PARAMS: dict = {}
 
 
 def _make_binary(prim: Primitive, name: str, inexact: bool = False) -> Callable:
-    if inexact:
-        def op(x: Any, y: Any, /) -> Any:
-            x, y = promote_inexact(x, y)
-            return prim.bind(x, y)
-    else:
-        def op(x: Any, y: Any, /) -> Any:
-            return _binary_op(prim, x, y)
+    """The numpy-level binary op for ``prim``: promotion, then bind.
+
+    The fast paths are inlined here because they are every eager op's cost: two concrete Arrays
+    of one dtype (or an Array and a Python scalar it absorbs) with no transformation running
+    call the numpy kernel directly; a traced float and a Python float go straight to the
+    current trace."""
+    impl = prim.impl
+
+    def op(x: Any, y: Any, /) -> Any:
+        trace = _state.trace
+        if x.__class__ is Array:
+            if trace is EVAL and not _backends_in_use["cupy"]:
+                ty = y.__class__
+                xv = x._value
+                if ty is Array:
+                    if xv.dtype == y._value.dtype and not (inexact and xv.dtype.kind in "biu"):
+                        try:
+                            return Array(impl(xv, y._value))
+                        except Exception as e:
+                            raise _kernel_error(prim, (x, y), _NO_PARAMS, e) from e
+                elif (ty is float and xv.dtype.kind in _FLOAT_KINDS) or (
+                        ty is int and not inexact and xv.dtype.kind in "fciu"):
+                    return Array(impl(xv, y))
+        elif y.__class__ is float and isinstance(x, Tracer) and x.dtype.kind in _FLOAT_KINDS \
+                and not x.weak_type:
+            return trace.process(prim, (x, y), _NO_PARAMS)  # nothing to promote
+        x, y = promote_inexact(x, y) if inexact else promote(x, y)
+        return prim.bind(x, y)
+
     op.__name__ = name
     op.__doc__ = f"Elementwise ``{name}`` with numpy broadcasting. Example: ``{name}(x, y)``."
     return op
 
 
 def _make_unary(prim: Primitive, name: str, inexact: bool = True) -> Callable:
+    impl = prim.impl
+
     def op(x: Any, /) -> Any:
-        if type(x) is Array:
+        if x.__class__ is Array:
             if _state.trace is EVAL and not _backends_in_use["cupy"] and (
                 not inexact or x._value.dtype.kind in _FLOAT_KINDS
             ):
-                return Array(prim.impl(x._value))
+                return Array(impl(x._value))
         elif isinstance(x, Tracer) and (not inexact or x.dtype.kind in _FLOAT_KINDS):
-            return prim.bind(x)
+            return _state.trace.process(prim, (x,), _NO_PARAMS)
         (x,) = promote_inexact(x) if inexact else promote(x)
         return prim.bind(x)
 
