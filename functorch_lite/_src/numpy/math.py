@@ -47,9 +47,15 @@ def _make_binary(prim: Primitive, name: str, inexact: bool = False) -> Callable:
                 elif (ty is float and xv.dtype.kind in _FLOAT_KINDS) or (
                         ty is int and not inexact and xv.dtype.kind in "fciu"):
                     return Array(impl(xv, y))
-        elif y.__class__ is float and isinstance(x, Tracer) and x.dtype.kind in _FLOAT_KINDS \
-                and not x.weak_type:
-            return trace.process(prim, (x, y), _NO_PARAMS)  # nothing to promote
+        elif isinstance(x, Tracer) and not x.weak_type:
+            ty = y.__class__
+            if ty is float:
+                if x.dtype.kind in _FLOAT_KINDS:
+                    return trace.process(prim, (x, y), _NO_PARAMS)  # nothing to promote
+            elif ty is x.__class__ and not y.weak_type:
+                dt = x.dtype
+                if dt == y.dtype and not (inexact and dt.kind in "biu"):
+                    return trace.process(prim, (x, y), _NO_PARAMS)
         x, y = promote_inexact(x, y) if inexact else promote(x, y)
         return prim.bind(x, y)
 
