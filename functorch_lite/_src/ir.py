@@ -32,6 +32,8 @@ class Literal:
         v = self.val
         if isinstance(v, (bool, np.bool_)):
             return str(bool(v))
+        if isinstance(v, np.floating):
+            return np.format_float_positional(v, unique=True)
         return repr(v.item() if isinstance(v, np.generic) else v)
 
     def key(self) -> Any:
@@ -196,9 +198,26 @@ def _param_key(params: dict) -> Any:
     return key
 
 
+# Binary elementwise primitives that broadcast their operands numpy-style.
+_BROADCASTING_BINARY = {"add", "sub", "mul", "div", "max", "min", "pow", "atan2", "rem",
+                        "eq", "ne", "lt", "le", "gt", "ge"}
+
+
+def _uniform_constants(jaxpr: Jaxpr) -> dict[Var, Literal]:
+    """Constants whose elements are all equal (a folded ``ones_like(x) / n``, say), as scalar
+    literals: where an operation broadcasts anyway, the scalar serves and reads better."""
+    out = {}
+    for v, c in zip(jaxpr.constvars, jaxpr.consts):
+        flat = np.ravel(c) if isinstance(c, (np.ndarray, np.generic)) else None
+        if flat is not None and flat.size > 1 and bool(np.all(flat == flat[0])):
+            out[v] = Literal(c.dtype.type(flat[0]), ShapedArray((), c.dtype))
+    return out
+
+
 def optimize(jaxpr: Jaxpr) -> Jaxpr:
     """Simplify algebraic identities, then CSE, then DCE. Returns a new Jaxpr."""
     subst: dict[Var, Any] = {}
+    uniform = _uniform_constants(jaxpr)
 
     def read(v: Any) -> Any:
         while isinstance(v, Var) and v in subst:
@@ -209,6 +228,12 @@ def optimize(jaxpr: Jaxpr) -> Jaxpr:
     eqns: list[Eqn] = []
     for eqn in jaxpr.eqns:
         invars = [read(v) for v in eqn.invars]
+        if uniform and eqn.prim.name in _BROADCASTING_BINARY:
+            out_shape = eqn.outvars[0].aval.shape
+            for i, v in enumerate(invars):
+                other = invars[1 - i]
+                if v in uniform and other.aval.shape == out_shape:
+                    invars[i] = uniform[v]  # the other operand alone gives the output shape
         eqn = Eqn(eqn.prim, invars, eqn.outvars, eqn.params)
         if not eqn.prim.multiple_results:
             target = _simplify(eqn)

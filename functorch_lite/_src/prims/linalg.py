@@ -137,12 +137,19 @@ def _dot_general_batch(vals, dims, *, dimension_numbers):
 
 
 def _dot_general_emit(n, p, a):
+    """``@`` for every contraction matmul can express without batch axes (matrix or vector
+    operands, one contracted axis), an outer product for two vectors; else the kernel."""
     (lc, rc), (lb, rb) = p["dimension_numbers"]
-    if not lb and a[0].ndim == 2 and a[1].ndim == 2 and len(lc) == 1:
-        x = f"{n[0]}.T" if lc == (0,) else n[0]
-        y = f"{n[1]}.T" if rc == (1,) else n[1]
-        return f"{x} @ {y}"
-    return None
+    x_nd, y_nd = a[0].ndim, a[1].ndim
+    if lb or x_nd > 2 or y_nd > 2 or x_nd == 0 or y_nd == 0:
+        return None
+    if not lc and x_nd == 1 and y_nd == 1:
+        return f"xp.multiply.outer({n[0]}, {n[1]})"
+    if len(lc) != 1:
+        return None
+    x = f"{n[0]}.T" if (x_nd == 2 and lc == (0,)) else n[0]
+    y = f"{n[1]}.T" if (y_nd == 2 and rc == (1,)) else n[1]
+    return f"{x} @ {y}"
 
 
 dot_general_p = Primitive(
