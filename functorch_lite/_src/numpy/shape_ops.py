@@ -2,6 +2,7 @@
 concatenate, stack, broadcast_to, broadcast_arrays, flip."""
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -19,10 +20,20 @@ def _axis(axis: int, ndim: int, name: str = "axis") -> int:
 
 
 def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    """``axis`` (None, an int or a sequence) as a tuple of non-negative axes, validated."""
+    if axis is None or axis.__class__ is int or axis.__class__ is tuple:
+        return _axes_cached(axis, ndim)  # hashable: every reduction asks, so it is cached
+    if isinstance(axis, (int, np.integer)):
+        return _axes_cached(int(axis), ndim)
+    return _axes_cached(tuple(int(a) for a in axis), ndim)
+
+
+@functools.lru_cache(maxsize=1024)
+def _axes_cached(axis: Any, ndim: int) -> tuple[int, ...]:
     if axis is None:
         return tuple(range(ndim))
-    if isinstance(axis, (int, np.integer)):
-        axis = (int(axis),)
+    if isinstance(axis, int):
+        axis = (axis,)
     out = tuple(_axis(int(a), ndim) for a in axis)
     if len(set(out)) != len(out):
         raise ValueError(f"repeated axis in {tuple(axis)}")

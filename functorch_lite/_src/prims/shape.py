@@ -4,6 +4,7 @@ convert_element_type; plus the helpers every rule uses (``shape_of``, ``unbroadc
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -30,18 +31,24 @@ def ndim_of(x: Any) -> int:
 
 def unbroadcast(ct: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``ct`` over the axes that broadcasting added or stretched, down to ``shape``."""
-    ct_shape = shape_of(ct)
-    if ct_shape == tuple(shape):
+    ct_shape = ct.shape
+    if ct_shape == shape:
         return ct
-    lead = len(ct_shape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, s in enumerate(shape) if s == 1 and ct_shape[lead + i] != 1
-    )
+    axes, reshape_after = _unbroadcast_plan(tuple(ct_shape), tuple(shape))
     if axes:
         ct = _reduce.reduce_sum(ct, axes)
-    if shape_of(ct) != tuple(shape):
+    if reshape_after:
         ct = reshape(ct, tuple(shape))
     return ct
+
+
+@functools.lru_cache(maxsize=4096)
+def _unbroadcast_plan(ct_shape: tuple, shape: tuple) -> tuple[tuple[int, ...], bool]:
+    lead = len(ct_shape) - len(shape)
+    stretched = tuple(lead + i for i, s in enumerate(shape) if s == 1 and ct_shape[lead + i] != 1)
+    axes = tuple(range(lead)) + stretched
+    kept = tuple(s for i, s in enumerate(ct_shape) if i not in axes)
+    return axes, kept != shape
 
 
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
