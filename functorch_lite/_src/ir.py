@@ -33,7 +33,7 @@ class Literal:
         if isinstance(v, (bool, np.bool_)):
             return str(bool(v))
         if isinstance(v, np.floating):
-            return np.format_float_positional(v, unique=True)
+            return np.format_float_positional(v, unique=True, trim="0")
         return repr(v.item() if isinstance(v, np.generic) else v)
 
     def key(self) -> Any:

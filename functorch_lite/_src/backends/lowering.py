@@ -18,7 +18,7 @@ def _literal_source(v: Literal) -> str:
         if val.dtype.kind == "b":
             return repr(bool(val))
         if val.dtype.kind == "f":  # the shortest digits that give back this float32/64
-            return f"xp.{val.dtype.name}({np.format_float_positional(val, unique=True)})"
+            return f"xp.{val.dtype.name}({np.format_float_positional(val, unique=True, trim='0')})"
         return f"xp.{val.dtype.name}({val.item()!r})"
     return repr(val)
 
