@@ -189,6 +189,15 @@ def backward(trace: ReverseTrace, outputs: list, cts: list) -> dict[int, Any]:
         if prim.multiple_results:
             ct = tuple(instantiate_zeros(o, c) for o, c in zip(out, ct))
         rules = prim.vjp
+        if len(parents) == 1 and parents[0].__class__ is int:  # unary: the commonest entry
+            parent, rule = parents[0], rules[0]
+            if rule is None:
+                continue
+            c = rule(ct, out, *primals, **params) if params else rule(ct, out, primals[0])
+            if c is not None:
+                prev = pending.get(parent)
+                pending[parent] = c if prev is None else add(prev, c)
+            continue
         for i, parent in enumerate(parents):
             if parent is None:
                 continue
