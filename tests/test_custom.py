@@ -382,3 +382,30 @@ def test_custom_rules_in_jacobians_of_vmap(rule):
     assert_close(fl.jacfwd(fl.vmap(fn))(f64(X)), np.diag(k_fwd * np.cos(X)))
     assert_close(fl.jit(fl.hessian(lambda x: fn(x).sum()))(f64(X)), np.diag(-k_rev * np.sin(X)))
     assert_close(fl.linearize(fn, f64(X))[1](f64(np.ones(3))), k_fwd * np.cos(X))
+
+
+def test_custom_jvp_none_tangent_output_is_zero():
+    @fl.custom_jvp
+    def f(x, y):
+        return x * y, x
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        (x, y), (xd, _) = primals, tangents
+        return f(x, y), (None, xd)  # None: the first output has a zero tangent
+
+    (p0, p1), (t0, t1) = fl.jvp(f, (f64(3.0), f64(2.0)), (f64(1.0), f64(0.0)))
+    assert_close(p0, 6.0)
+    assert_close(t0, 0.0)
+    assert_close(t1, 1.0)
+    assert_close(fl.grad(lambda x: f(x, f64(2.0))[1])(f64(3.0)), 1.0)
+
+
+def test_custom_jvp_tangent_structure_mismatch_is_explained():
+    @fl.custom_jvp
+    def f(x):
+        return x, x
+
+    f.defjvp(lambda p, t: (f(*p), (t[0],)))
+    with pytest.raises(TypeError, match="tangent output must have the primal output"):
+        fl.jvp(f, (f64(1.0),), (f64(1.0),))

@@ -262,3 +262,13 @@ def test_conversion_errors():
         X3 + Opaque()
     with pytest.raises(TypeError, match="jit"):
         fl.jit(lambda x: (x, Opaque()))(X3)
+
+
+def test_broadcast_in_dim_rejects_reordered_dimensions():
+    x = jnp.ones((2, 3))
+    for run in (lambda: lax.broadcast_in_dim(x, (3, 2), (1, 0)),
+                lambda: fl.jit(lambda x: lax.broadcast_in_dim(x, (3, 2), (1, 0)))(x),
+                lambda: lax.broadcast_in_dim(x, (2, 3), (0, 5))):
+        with pytest.raises(ValueError, match="strictly increasing"):
+            run()
+    assert lax.broadcast_in_dim(x, (4, 2, 3), (1, 2)).shape == (4, 2, 3)

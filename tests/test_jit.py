@@ -225,7 +225,7 @@ def test_constant_folding_and_identities():
 
     def f(x):
         k = jnp.sin(c) * 2.0  # depends only on a constant: computed while tracing
-        return x * 1.0 + k + 0.0
+        return x * 1.0 + k - 0.0  # (x - 0.0 is x for every float; x + 0.0 is not, at -0.0)
 
     lowered = fl.jit(f).lower(X3)
     names = [e.prim.name for e in lowered.jaxpr.eqns]
@@ -442,3 +442,66 @@ def test_jit_weak_scalar_follows_eager_through_operators_and_functions():
         eager, jitted = f(f16, 0.5), fl.jit(f)(f16, 0.5)
         assert jitted.dtype == eager.dtype
         assert_close(np.asarray(jitted, np.float64), np.asarray(eager, np.float64), atol=1e-3)
+
+
+# ---- regressions from review ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("const", [np.inf, -np.inf, np.nan])
+def test_non_finite_constants_lower_to_valid_code(const):
+    x = jnp.asarray([1.0, -1.0])
+    for f in (lambda x: jnp.where(x > 0, x, const), lambda x: x + const):
+        assert_close(fl.jit(f)(x), f(x))
+    lowered = fl.jit(lambda x: jnp.where(x > 0, x, const)).lower(x)
+    compile(lowered.as_text(), "<check>", "exec")  # the source a user reads runs as it is
+
+
+def test_output_never_aliases_a_numpy_argument():
+    for f in (lambda x: x, lambda x: x.reshape(3), lambda x: (x, x[1:])):
+        a = np.ones(3, np.float32)
+        out = fl.jit(f)(a)
+        before = [np.array(o) for o in fl.tree_util.tree_leaves(out)]
+        a[:] = 7.0
+        for o, b in zip(fl.tree_util.tree_leaves(out), before):
+            np.testing.assert_array_equal(np.asarray(o), b)
+
+
+def test_static_values_equal_but_of_other_types_are_other_keys():
+    g = fl.jit(lambda x, n: x * n, static_argnums=1)
+    x = jnp.asarray(2)
+    assert g(x, 1).dtype == np.int32
+    assert g(x, 1.0).dtype == np.float32  # not the cached int program
+    assert g(x, True).dtype == np.int32
+    assert g.cache_size() == 3
+    assert "from 1.0 to True" in g.retrace_reasons[-1]
+
+
+@pytest.mark.parametrize("f, s", [
+    (lambda x, s: x * (s / 2), 3),
+    (lambda x, s: x * (s + 0.5), 3),
+    (lambda x, s: x * (s // 2.0), 3.0),
+    (lambda x, s: x * jnp.asarray(s), 3.0),
+    (lambda x, s: x * jnp.asarray(s / 2), 3),
+])
+def test_weak_scalar_arguments_promote_as_eagerly(f, s):
+    x = jnp.asarray(np.ones(2, np.float16))
+    eager, jitted = f(x, s), fl.jit(f)(x, s)
+    assert eager.dtype == jitted.dtype
+    assert_close(jitted, eager)
+
+
+def test_signed_zero_survives_additive_identities():
+    z = jnp.asarray(np.float32(-0.0))
+    for f in (lambda x: x + 0.0, lambda x: 0.0 + x, lambda x: x - (-0.0)):
+        assert np.signbit(np.asarray(fl.jit(f)(z))) == np.signbit(np.asarray(f(z)))
+    assert np.signbit(np.asarray(fl.jit(lambda x: x - 0.0)(z)))  # x - 0.0 is x: folded
+    assert fl.jit(lambda x: x - 0.0).lower(z).jaxpr.eqns == []
+
+
+def test_bool_subtraction_raises_under_jit_as_eagerly():
+    b = jnp.asarray([True, False])
+    for f in (lambda x: x - x, lambda x: x - False, lambda x: -x):
+        with pytest.raises(TypeError, match="bool"):
+            f(b)
+        with pytest.raises(TypeError, match="bool"):
+            fl.jit(f)(b)

@@ -172,7 +172,14 @@ class custom_jvp:
             nd = [nondiff[i] for i in self.nondiff_argnums]
             out, t_out = self.jvp(*nd, tuple(ps), tuple(ts))
             out_leaves, out_tree["tree"] = tree_flatten(out)
-            t_leaves, _ = tree_flatten(t_out)
+            # None stands for a zero tangent: keep it as a leaf so tangents line up with outputs.
+            t_leaves, _ = tree_flatten(t_out, is_leaf=lambda x: x is None)
+            if len(t_leaves) != len(out_leaves):
+                raise TypeError(
+                    f"custom_jvp rule of {self.__name__!r} returned {len(t_leaves)} tangent "
+                    f"leaves for {len(out_leaves)} primal output leaves; the tangent output "
+                    "must have the primal output's structure (None for a zero tangent)"
+                )
             return out_leaves, _zeros_for_none(t_leaves, out_leaves)
 
         outs = _FlatCall(fun_flat, jvp_flat)(*leaves)

@@ -153,6 +153,14 @@ def _is_literal(v: Any, value: float) -> bool:
     return isinstance(v, Literal) and np.all(np.asarray(v.val) == value)
 
 
+def _is_negative_zero(v: Literal) -> bool:
+    return bool(np.all(np.signbit(np.asarray(v.val))))
+
+
+def _is_positive_zero(v: Literal) -> bool:
+    return not bool(np.any(np.signbit(np.asarray(v.val))))
+
+
 def _simplify(eqn: Eqn) -> Any:
     """A variable or literal that ``eqn``'s single output equals, or None."""
     name = eqn.prim.name
@@ -165,10 +173,14 @@ def _simplify(eqn: Eqn) -> Any:
         for i, j in ((0, 1), (1, 0)):
             if _is_literal(ins[j], 1) and same(ins[i]):
                 return ins[i]
-    elif name in ("add", "sub"):
-        if _is_literal(ins[1], 0) and same(ins[0]):
+    elif name in ("add", "sub") and out.aval.dtype.kind != "b":  # bool - x must still raise
+        # x - 0.0 and x + -0.0 are x for every float, but -0.0 + 0.0 is +0.0: x + 0.0 is not x.
+        zero_keeps = _is_negative_zero if name == "add" else _is_positive_zero
+        if _is_literal(ins[1], 0) and same(ins[0]) and (
+                out.aval.dtype.kind not in "fc" or zero_keeps(ins[1])):
             return ins[0]
-        if name == "add" and _is_literal(ins[0], 0) and same(ins[1]):
+        if name == "add" and _is_literal(ins[0], 0) and same(ins[1]) and (
+                out.aval.dtype.kind not in "fc" or _is_negative_zero(ins[0])):
             return ins[1]
     elif name == "div":
         if _is_literal(ins[1], 1) and same(ins[0]):

@@ -229,7 +229,9 @@ def _hashable(value: Any, where: str) -> Any:
             f"jit: static argument {where} must be hashable, got {type(value).__name__}; pass "
             "a tuple instead of a list, or make the argument dynamic"
         ) from None
-    return value
+    # 1 == 1.0 == True as dict keys, but a function may trace differently for each (dtypes,
+    # isinstance checks), so the type is part of the key.
+    return (type(value), value)
 
 
 def _leaf_aval(x: Any, where: str) -> tuple:
@@ -255,7 +257,9 @@ def _raw(x: Any) -> Any:
         return x._value
     if dtypes.is_python_scalar(x):
         return np.asarray(x, dtypes.python_scalar_dtype(x))
-    return x
+    # A numpy/cupy argument is the caller's mutable buffer: copy it, as eager asarray does, so
+    # an output that forwards it (identity, reshape views) cannot change when the caller writes.
+    return x.copy()
 
 
 def _wrap_out(o: Any) -> Array:
@@ -285,7 +289,7 @@ def _explain(old: Any, new: Any, name_of: Callable[[Any], str]) -> str:
         elif p[0] != q[0]:
             reasons.append(f"{name} changed between static and dynamic")
         elif p[0] == "static":
-            reasons.append(f"static argument {name} changed from {q[2]!r} to {p[2]!r}")
+            reasons.append(f"static argument {name} changed from {q[2][1]!r} to {p[2][1]!r}")
         elif p[2] != q[2]:
             reasons.append(f"{name} changed structure from {q[2]} to {p[2]}")
         else:

@@ -18,8 +18,12 @@ def _literal_source(v: Literal) -> str:
         if val.dtype.kind == "b":
             return repr(bool(val))
         if val.dtype.kind == "f":  # the shortest digits that give back this float32/64
+            if not np.isfinite(val):  # inf/nan have no literal: spell them as strings
+                return f"xp.{val.dtype.name}({str(val.item())!r})"
             return f"xp.{val.dtype.name}({np.format_float_positional(val, unique=True, trim='0')})"
         return f"xp.{val.dtype.name}({val.item()!r})"
+    if isinstance(val, (float, complex)) and not np.isfinite(val):
+        return f"{type(val).__name__}({str(val)!r})"  # repr gives bare inf/nan: not Python
     return repr(val)
 
 

@@ -106,13 +106,23 @@ class StagingTrace(Trace):
 
 # Python's own operators: eagerly, these keep a Python scalar a Python scalar (``s * 2.0``),
 # while functorch_lite.numpy functions turn it into an Array (``jnp.sin(s)`` is float32).
+# ``floor`` is here because float ``s // y`` is floor(s / y) (a plain jnp.floor of a traced scalar
+# then stays weak too, where eagerly it gives a float32 Array: a harmless difference).
 _SCALAR_OPERATORS = {"add", "sub", "mul", "div", "rem", "pow", "integer_pow", "neg", "abs",
-                     "floor_divide"}
+                     "floor_divide", "floor"}
 
 
 def _stays_weak(prim: Primitive, args: tuple, out_aval: ShapedArray) -> bool:
     """A traced Python scalar stays weak through the operators Python would apply to the scalar
     eagerly, when all their other inputs are weak too; so jit and eager promote alike."""
+    if prim.name == "convert_element_type":
+        # Promotion lifting a weak int to the default float (``s / 2``, ``s + 0.5``) gives what
+        # Python gives eagerly, a float scalar, which is weak; a same-dtype conversion is how
+        # asarray makes a weak value strong.
+        (a,) = args
+        return (isinstance(a, Tracer) and a.weak_type and a.dtype != out_aval.dtype
+                and out_aval.dtype == dtypes.default_dtype_for_rank(
+                    dtypes.kind_rank(out_aval.dtype)))
     if prim.name not in _SCALAR_OPERATORS:
         return False
     weak = None

@@ -8,7 +8,7 @@ import numpy as np
 from .. import dtypes
 from ..array import Array
 from ..core import Tracer, _backends_in_use
-from ..prims.shape import convert_element_type
+from ..prims.shape import convert_element_type, convert_element_type_p
 
 _WEAK_RANK = {bool: 0, int: 1, float: 2, complex: 3}
 
@@ -47,6 +47,10 @@ def asarray(x: Any, dtype: Any = None, copy: bool | None = None) -> Any:
     """
     want = None if dtype is None else dtypes.canonicalize(dtype)
     if type(x) is Array or isinstance(x, Tracer):
+        if x.__class__ is not Array and x.weak_type:
+            # A traced Python scalar (jit argument): eagerly asarray makes it a strong Array,
+            # so it stops being weak here too (a same-dtype conversion is a strong result).
+            x = convert_element_type_p.bind(x, new_dtype=x.dtype)
         if want is not None and x.dtype != want:
             return convert_element_type(x, want)
         return x
@@ -165,4 +169,5 @@ def promote_inexact(*args: Any) -> list:
     if dt.kind in "fc":
         return args
     f = dtypes.default_float
-    return [f.type(a) if dtypes.is_python_scalar(a) else convert_element_type(a, f) for a in args]
+    # A Python scalar becomes a Python float: still weak, as Python's own ``3 / 2`` is.
+    return [float(a) if dtypes.is_python_scalar(a) else convert_element_type(a, f) for a in args]

@@ -45,12 +45,15 @@ def _common_dtype(name: str, avals: tuple[ShapedArray, ...]) -> np.dtype:
     return strong[0]
 
 
-def _elementwise_aval(name: str, out_dtype: np.dtype | None = None) -> Callable:
+def _elementwise_aval(name: str, out_dtype: np.dtype | None = None,
+                      bool_fix: str | None = None) -> Callable:
     def rule(*avals: ShapedArray, **params: Any) -> ShapedArray:
         shape = avals[0].shape if len(avals) == 1 else broadcast_shapes(
             name, *(a.shape for a in avals)
         )
         dtype = _common_dtype(name, avals)
+        if bool_fix is not None and dtype.kind == "b":
+            raise TypeError(f"{name} is not defined for bool arrays; {bool_fix}")
         return ShapedArray(shape, out_dtype if out_dtype is not None else dtype)
 
     return rule
@@ -134,8 +137,10 @@ def def_elementwise(
     kernel: Callable | None = None,
     out_dtype: np.dtype | None = None,
     emit: Callable | None = None,
+    bool_fix: str | None = None,
 ) -> Primitive:
-    """Register an elementwise primitive from its numpy name (or kernel) and derivative maps."""
+    """Register an elementwise primitive from its numpy name (or kernel) and derivative maps.
+    ``bool_fix``, for operations numpy refuses on bools, is the advice the error gives."""
     if kernel is None:
         kernel = lambda xp: getattr(xp, np_name)  # noqa: E731
     if emit is None and np_name is not None:
@@ -152,7 +157,7 @@ def def_elementwise(
     prim = Primitive(
         name,
         kernel=kernel,
-        abstract_eval=_elementwise_aval(name, out_dtype),
+        abstract_eval=_elementwise_aval(name, out_dtype, bool_fix),
         jvp=jvp,
         vjp=vjp,
         batch=_batch_elementwise(ref),
@@ -173,12 +178,14 @@ _binary_bind = _unary_bind
 # (The derivative maps refer to the bound functions defined just below; they run only later.)
 
 add_p = def_elementwise("add", "add", (lambda g, o, x, y: g, lambda g, o, x, y: g))
-sub_p = def_elementwise("sub", "subtract", (lambda g, o, x, y: g, lambda g, o, x, y: neg(g)))
+sub_p = def_elementwise("sub", "subtract", (lambda g, o, x, y: g, lambda g, o, x, y: neg(g)),
+                       bool_fix="use x ^ y (logical_xor) for bools, or convert with .astype(int)")
 mul_p = def_elementwise("mul", "multiply", (lambda g, o, x, y: mul(g, y),
                                             lambda g, o, x, y: mul(g, x)))
 div_p = def_elementwise("div", "true_divide", (lambda g, o, x, y: div(g, y),
                                                lambda g, o, x, y: neg(mul(g, div(o, y)))))
-neg_p = def_elementwise("neg", "negative", (lambda g, o, x: neg(g),))
+neg_p = def_elementwise("neg", "negative", (lambda g, o, x: neg(g),),
+                       bool_fix="use ~x (logical_not) for bools, or convert with .astype(int)")
 max_p = def_elementwise("max", "maximum", (lambda g, o, x, y: _picked(g, x, y),
                                            lambda g, o, x, y: _picked(g, y, x)))
 min_p = def_elementwise("min", "minimum", (lambda g, o, x, y: _picked(g, y, x),

@@ -160,7 +160,20 @@ def _broadcast_in_dim_kernel(xp):
     return impl
 
 
+def _check_increasing(shape: tuple, broadcast_dimensions: tuple) -> None:
+    # The kernel reshapes, which cannot reorder axes: out-of-order dimensions would silently
+    # mix elements up instead of transposing.
+    dims = broadcast_dimensions
+    if any(d >= e for d, e in zip(dims, dims[1:])) or any(not 0 <= d < len(shape) for d in dims):
+        raise ValueError(
+            f"broadcast_in_dim: broadcast_dimensions={tuple(dims)} must be strictly increasing "
+            f"axes of the output shape {tuple(shape)}; transpose the operand first to reorder "
+            "its axes"
+        )
+
+
 def _broadcast_in_dim_aval(a, shape, broadcast_dimensions):
+    _check_increasing(shape, broadcast_dimensions)
     ok = len(broadcast_dimensions) == a.ndim and all(
         a.shape[i] in (1, shape[d]) for i, d in enumerate(broadcast_dimensions)
     )
@@ -216,9 +229,9 @@ def broadcast_in_dim(x: Any, shape: tuple, broadcast_dimensions: tuple) -> Any:
 
     Example: ``lax.broadcast_in_dim(jnp.ones(3), (2, 3), (1,))`` has shape (2, 3).
     """
-    return broadcast_in_dim_p.bind(
-        x, shape=tuple(shape), broadcast_dimensions=tuple(broadcast_dimensions)
-    )
+    shape, broadcast_dimensions = tuple(shape), tuple(broadcast_dimensions)
+    _check_increasing(shape, broadcast_dimensions)
+    return broadcast_in_dim_p.bind(x, shape=shape, broadcast_dimensions=broadcast_dimensions)
 
 
 # ---- reshape -------------------------------------------------------------------------------------
