@@ -7,7 +7,12 @@ import inspect
 MODULES = [
     ("functorch_lite", "Transformations, the Array type and configuration."),
     ("functorch_lite.numpy", "numpy's API over immutable, differentiable Arrays (like jax.numpy)."),
+    ("functorch_lite.numpy.linalg", "Linear algebra (like jax.numpy.linalg)."),
     ("functorch_lite.lax", "Primitive-level operations with jax.lax names."),
+    ("functorch_lite.random", "Functional, splittable pseudo-random keys (like jax.random)."),
+    ("functorch_lite.nn", "Neural-network functions (like jax.nn)."),
+    ("functorch_lite.nn.initializers", "Parameter initialisers (like jax.nn.initializers)."),
+    ("functorch_lite.scipy.special", "Special functions (like jax.scipy.special)."),
     ("functorch_lite.tree_util", "Pytrees."),
     ("functorch_lite.test_util", "Derivative checks against finite differences."),
     ("functorch_lite.errors", "Exceptions."),

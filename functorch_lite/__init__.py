@@ -6,7 +6,7 @@ Example:
     >>> fl.grad(lambda x: jnp.sum(x ** 2))(jnp.asarray([1.0, 2.0]))
     Array([2., 4.], dtype=float32)
 """
-from . import errors, lax, numpy, test_util, tree_util  # noqa: E402
+from . import errors, lax, nn, numpy, random, scipy, test_util, tree_util  # noqa: E402
 from ._src import numpy as _numpy_impl  # noqa: F401  (installs Array operators)
 from ._src import prims as _prims  # noqa: F401  (registers the primitives)
 from ._src.api import (
@@ -39,6 +39,6 @@ def devices() -> list[str]:
 
 __all__ = [
     "Array", "ShapedArray", "config", "custom_jvp", "custom_vjp", "devices", "errors", "grad",
-    "hessian", "jacfwd", "jacrev", "jit", "jvp", "lax", "linearize", "make_jaxpr", "numpy",
-    "test_util", "tree_util", "value_and_grad", "vjp", "vmap",
+    "hessian", "jacfwd", "jacrev", "jit", "jvp", "lax", "linearize", "make_jaxpr", "nn", "numpy",
+    "random", "scipy", "test_util", "tree_util", "value_and_grad", "vjp", "vmap",
 ]

@@ -6,7 +6,6 @@ one dtype (Python scalars are weak and adapt).
 from collections.abc import Callable
 from typing import Any
 
-from ._src.control import cond
 from ._src.prims import elementwise as _E
 from ._src.prims.indexing import gather, scatter
 from ._src.prims.linalg import dot_general
@@ -120,9 +119,15 @@ def stop_gradient(x: Any) -> Any:
     return tree_map(lambda v: stop_gradient_p.bind(as_operand(v)), x)
 
 
-__all__ = [
+# Families defined elsewhere list their lax names in __all__: control flow, convolution.
+from ._src.control import *  # noqa: E402, F403
+from ._src.control import __all__ as _control_names  # noqa: E402
+from ._src.conv import *  # noqa: E402, F403
+from ._src.conv import __all__ as _conv_names  # noqa: E402
+
+__all__ = _control_names + _conv_names + [
     "abs", "acos", "acosh", "add", "argmax", "argmin", "asin", "asinh", "atan", "atan2",
-    "atanh", "broadcast_in_dim", "ceil", "concatenate", "cond", "convert_element_type", "cos",
+    "atanh", "broadcast_in_dim", "ceil", "concatenate", "convert_element_type", "cos",
     "cosh", "cumsum", "div", "dot_general", "eq", "exp", "expm1", "floor", "gather", "ge", "gt",
     "integer_pow", "le", "log", "log1p", "logistic", "lt", "max", "min", "mul", "ne", "neg",
     "pad", "pow", "reduce_max", "reduce_min", "reduce_sum", "rem", "reshape", "rev", "round",

@@ -674,3 +674,19 @@ def test_abstract_eval_and_jit_match_eager(name, data):
     jitted = fl.jit(ex.fn)
     _close(jitted(*args), eager, CASES[name].tol)
     _close(jitted(*args), eager, CASES[name].tol)  # the cached path
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1024, 5000), st.sampled_from([np.float32, np.float64]),
+       st.sampled_from([0.5, 0.0, 1.0, -2.0]), st.integers(0, 2**31 - 1))
+def test_heaviside_large_inputs_match_numpy(n, dtype, h0, seed):
+    # Large inputs take a faster kernel than np.heaviside; ties, -0.0 and NaN must still agree.
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(n).astype(dtype)
+    x[rng.integers(0, n, n // 5)] = 0.0
+    x[rng.integers(0, n, n // 20)] = -0.0
+    x[rng.integers(0, n, n // 20)] = np.nan
+    want = np.heaviside(x, h0)
+    for got in (E.heaviside(fl.Array(x), h0), fl.jit(lambda v: E.heaviside(v, h0))(x)):
+        assert got.dtype == dtype
+        np.testing.assert_array_equal(np.asarray(got), want)

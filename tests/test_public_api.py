@@ -4,8 +4,12 @@ import inspect
 import pytest
 
 import functorch_lite as fl
+import functorch_lite.nn.initializers
+import functorch_lite.numpy.linalg
+import functorch_lite.scipy.special  # noqa: F401
 
-MODULES = [fl, fl.numpy, fl.lax, fl.tree_util, fl.test_util, fl.errors]
+MODULES = [fl, fl.numpy, fl.numpy.linalg, fl.lax, fl.random, fl.nn, fl.nn.initializers,
+           fl.scipy.special, fl.tree_util, fl.test_util, fl.errors]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

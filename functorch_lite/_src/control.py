@@ -48,3 +48,7 @@ def cond(pred: Any, true_fun: Callable, false_fun: Callable, *operands: Any) -> 
             )
         out.append(E.select(p, a, b))
     return tree_unflatten(t_tree, out)
+
+
+# The public names functorch_lite.lax re-exports from this module.
+__all__ = ["cond"]

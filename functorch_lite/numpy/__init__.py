@@ -1,118 +1,27 @@
-"""functorch_lite.numpy: numpy's API over immutable, differentiable Arrays (like jax.numpy)."""
+"""functorch_lite.numpy: numpy's API over immutable, differentiable Arrays (like jax.numpy).
+
+Each family of functions lives in one module under ``functorch_lite/_src/numpy/`` and lists its
+public names in ``__all__``; this module re-exports them all.
+"""
 import numpy as _np
 
-from .._src.array import Array as ndarray
-from .._src.numpy._convert import asarray
-from .._src.numpy.creation import (
-    arange,
-    array,
-    empty,
-    empty_like,
-    eye,
-    full,
-    full_like,
-    identity,
-    linspace,
-    ones,
-    ones_like,
-    zeros,
-    zeros_like,
-)
-from .._src.numpy.indexing import take
-from .._src.numpy.linalg_ops import dot, einsum, inner, matmul, outer, tensordot, trace, vdot
-from .._src.numpy.math import (
-    abs,
-    absolute,
-    add,
-    all,
-    amax,
-    amin,
-    any,
-    arccos,
-    arccosh,
-    arcsin,
-    arcsinh,
-    arctan,
-    arctan2,
-    arctanh,
-    argmax,
-    argmin,
-    bitwise_and,
-    bitwise_not,
-    bitwise_or,
-    bitwise_xor,
-    ceil,
-    clip,
-    cos,
-    cosh,
-    cumsum,
-    divide,
-    equal,
-    exp,
-    exp2,
-    expm1,
-    floor,
-    floor_divide,
-    greater,
-    greater_equal,
-    heaviside,
-    invert,
-    isfinite,
-    less,
-    less_equal,
-    log,
-    log1p,
-    log2,
-    log10,
-    logaddexp,
-    logical_and,
-    logical_not,
-    logical_or,
-    max,
-    maximum,
-    mean,
-    min,
-    minimum,
-    mod,
-    multiply,
-    negative,
-    not_equal,
-    power,
-    reciprocal,
-    remainder,
-    round,
-    sign,
-    sin,
-    sinh,
-    sqrt,
-    square,
-    std,
-    subtract,
-    sum,
-    tan,
-    tanh,
-    true_divide,
-    var,
-    where,
-)
-from .._src.numpy.shape_ops import (
-    atleast_1d,
-    broadcast_arrays,
-    broadcast_to,
-    concatenate,
-    expand_dims,
-    flip,
-    moveaxis,
-    ndim,
-    ravel,
-    reshape,
-    shape,
-    size,
-    squeeze,
-    stack,
-    swapaxes,
-    transpose,
-)
+from .._src.array import Array as ndarray  # noqa: F401  (in __all__ below)
+from .._src.numpy import creation as _creation
+from .._src.numpy import indexing as _indexing
+from .._src.numpy import linalg_ops as _linalg_ops
+from .._src.numpy import math as _math
+from .._src.numpy import reductions as _reductions
+from .._src.numpy import shape_ops as _shape_ops
+from .._src.numpy import sorting as _sorting
+from .._src.numpy._convert import asarray  # noqa: F401  (in __all__ below)
+from .._src.numpy.creation import *  # noqa: F403
+from .._src.numpy.indexing import *  # noqa: F403
+from .._src.numpy.linalg_ops import *  # noqa: F403
+from .._src.numpy.math import *  # noqa: F403
+from .._src.numpy.reductions import *  # noqa: F403
+from .._src.numpy.shape_ops import *  # noqa: F403
+from .._src.numpy.sorting import *  # noqa: F403
+from . import linalg  # noqa: F401  (in __all__ below)
 
 # dtypes, as in jax.numpy
 float16, float32, float64 = _np.float16, _np.float32, _np.float64
@@ -124,21 +33,13 @@ dtype = _np.dtype
 pi, e, inf, nan = _np.pi, _np.e, _np.inf, _np.nan
 newaxis = None
 
-__all__ = [
-    "abs", "absolute", "add", "all", "amax", "amin", "any", "arange", "arccos", "arccosh",
-    "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "argmax", "argmin", "array", "asarray",
-    "atleast_1d", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bool_",
-    "broadcast_arrays", "broadcast_to", "ceil", "clip", "complex128", "complex64", "concatenate",
-    "cos", "cosh", "cumsum", "divide", "dot", "dtype", "e", "einsum", "empty", "empty_like",
-    "equal", "exp", "exp2", "expand_dims", "expm1", "eye", "flip", "float16", "float32",
-    "float64", "floor", "floor_divide", "full", "full_like", "greater", "greater_equal",
-    "heaviside",
-    "identity", "inf", "inner", "int16", "int32", "int64", "int8", "invert", "isfinite", "less",
-    "less_equal", "linspace", "log", "log10", "log1p", "log2", "logaddexp", "logical_and",
-    "logical_not", "logical_or", "matmul", "max", "maximum", "mean", "min", "minimum", "mod",
-    "moveaxis", "multiply", "nan", "ndarray", "ndim", "negative", "newaxis", "not_equal", "ones",
-    "ones_like", "outer", "pi", "power", "ravel", "reciprocal", "remainder", "reshape", "round",
-    "shape", "sign", "sin", "sinh", "size", "sqrt", "square", "squeeze", "stack", "std",
-    "subtract", "sum", "swapaxes", "take", "tan", "tanh", "tensordot", "trace", "transpose",
-    "true_divide", "uint32", "uint8", "var", "vdot", "where", "zeros", "zeros_like",
-]
+_FAMILIES = (_creation, _indexing, _linalg_ops, _math, _reductions, _shape_ops, _sorting)
+
+__all__ = sorted(
+    [name for family in _FAMILIES for name in family.__all__]
+    + [
+        "asarray", "bool_", "linalg", "complex128", "complex64", "dtype", "e", "float16", "float32",
+        "float64", "inf", "int16", "int32", "int64", "int8", "nan", "ndarray", "newaxis", "pi",
+        "uint32", "uint8",
+    ]
+)

@@ -123,3 +123,10 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Array:
 def identity(n: int, dtype: Any = None) -> Array:
     """The ``n`` by ``n`` identity matrix."""
     return eye(n, dtype=dtype)
+
+
+# The public names functorch_lite.numpy re-exports from this module.
+__all__ = [
+    "arange", "array", "empty", "empty_like", "eye", "full", "full_like", "identity", "linspace",
+    "ones", "ones_like", "zeros", "zeros_like"
+]

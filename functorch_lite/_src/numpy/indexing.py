@@ -302,3 +302,9 @@ class _IndexUpdateRef:
     def max(self, values: Any) -> Any:
         """A copy of x with ``x[idx] = maximum(x[idx], values)``."""
         return update(self.array, self.index, values, "max")
+
+
+# The public names functorch_lite.numpy re-exports from this module.
+__all__ = [
+    "take"
+]

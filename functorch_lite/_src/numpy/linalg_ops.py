@@ -187,3 +187,9 @@ def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     if offset:
         raise NotImplementedError("trace: offset != 0 is not supported yet")
     return R.reduce_sum(take_diagonal(asarray(a), axis1, axis2), (-1 % (asarray(a).ndim - 1),))
+
+
+# The public names functorch_lite.numpy re-exports from this module.
+__all__ = [
+    "dot", "einsum", "inner", "matmul", "outer", "tensordot", "trace", "vdot"
+]

@@ -6,7 +6,7 @@ from typing import Any
 from ..array import Array
 from ..core import Tracer
 from ..prims import elementwise as E
-from . import indexing, linalg_ops, math, shape_ops
+from . import indexing, linalg_ops, math, reductions, shape_ops
 from ._convert import asarray
 
 
@@ -74,17 +74,17 @@ _METHODS = {
     "flatten": shape_ops.ravel,
     "squeeze": shape_ops.squeeze,
     "swapaxes": shape_ops.swapaxes,
-    "sum": math.sum,
-    "mean": math.mean,
-    "max": math.max,
-    "min": math.min,
-    "argmax": math.argmax,
-    "argmin": math.argmin,
-    "cumsum": math.cumsum,
-    "var": math.var,
-    "std": math.std,
-    "all": math.all,
-    "any": math.any,
+    "sum": reductions.sum,
+    "mean": reductions.mean,
+    "max": reductions.max,
+    "min": reductions.min,
+    "argmax": reductions.argmax,
+    "argmin": reductions.argmin,
+    "cumsum": reductions.cumsum,
+    "var": reductions.var,
+    "std": reductions.std,
+    "all": reductions.all,
+    "any": reductions.any,
     "clip": math.clip,
     "dot": linalg_ops.dot,
     "round": math.round,

@@ -195,3 +195,11 @@ def ndim(a: Any) -> int:
 def size(a: Any) -> int:
     """The number of elements of ``a``."""
     return asarray(a).size
+
+
+# The public names functorch_lite.numpy re-exports from this module.
+__all__ = [
+    "atleast_1d", "broadcast_arrays", "broadcast_to", "concatenate", "expand_dims", "flip",
+    "moveaxis", "ndim", "ravel", "reshape", "shape", "size", "squeeze", "stack", "swapaxes",
+    "transpose"
+]

@@ -261,7 +261,29 @@ def _rem_dy(g, out, x, y):
 rem_p = def_elementwise("rem", "remainder", (lambda g, o, x, y: g, _rem_dy))
 floor_divide_p = def_elementwise("floor_divide", "floor_divide", ZERO_DERIVATIVE)
 # heaviside(x, h): 0 for x < 0, h at x == 0, 1 for x > 0 (floats only, like numpy's).
-heaviside_p = def_elementwise("heaviside", "heaviside", ZERO_DERIVATIVE)
+
+
+def _heaviside_kernel(xp):
+    if xp is not np:
+        return xp.heaviside
+    # numpy's heaviside has no SIMD loop: 28 µs on 8192 floats where a comparison takes 1 µs.
+    # Every ReLU backward pass runs it, so large inputs take the comparisons and fix up the
+    # rare ties (and NaNs) with numpy's own heaviside on just those elements.
+    def impl(x, h0):
+        if h0.__class__ is not float or np.size(x) < 1024:
+            return np.heaviside(x, h0)
+        positive = x > 0
+        out = positive.astype(x.dtype)
+        rest = ~(positive | (x < 0))  # x == 0, or NaN
+        if rest.any():
+            out[rest] = np.heaviside(x[rest], h0)
+        return out
+
+    return impl
+
+
+heaviside_p = def_elementwise("heaviside", None, ZERO_DERIVATIVE,
+                              kernel=_heaviside_kernel)
 
 # ---- unary math ----------------------------------------------------------------------------------
 
