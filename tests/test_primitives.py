@@ -14,7 +14,9 @@ Run with ``FL_PRIMITIVES_PROFILE=primitives-thorough`` for many more (random) ex
 """
 from __future__ import annotations
 
+import importlib
 import os
+import pathlib
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -572,6 +574,15 @@ def _dot_general(draw):
     return Ex(lambda x, y: la.dot_general(x, y, dn),
               lambda x, y: np.einsum(spec, x, y).astype(x.dtype),
               maker((lshape, NORMAL), (rshape, NORMAL)))
+
+
+# ---- entries of other primitive families -------------------------------------------------------
+# Each family of primitives keeps its table entries in tests/prim_cases_<family>.py, which
+# imports ``case``, ``elementwise``, ``Ex``, the domains and the dtypes from this module and
+# registers its entries into CASES when imported here.
+
+for _path in sorted(pathlib.Path(__file__).parent.glob("prim_cases_*.py")):
+    importlib.import_module(_path.stem)
 
 
 # ---- helpers for the checks ----------------------------------------------------------------------
