@@ -11,7 +11,7 @@ from ._src.prims.indexing import gather, scatter
 from ._src.prims.linalg import dot_general
 from ._src.prims.reduce import argmax, argmin, cumsum, reduce_max, reduce_min, reduce_sum
 from ._src.prims.shape import (
-    broadcast_in_dim,
+    _check_increasing,
     concatenate,
     convert_element_type,
     pad,
@@ -20,6 +20,7 @@ from ._src.prims.shape import (
     stop_gradient_p,
     transpose,
 )
+from ._src.prims.shape import broadcast_in_dim as _broadcast_in_dim
 from ._src.prims.shape import slice_ as slice
 
 
@@ -92,6 +93,19 @@ def integer_pow(x: Any, y: int) -> Any:
         Array([4., 9.], dtype=float32)
     """
     return _E.integer_pow(x, y)
+
+
+def broadcast_in_dim(operand: Any, shape: Any, broadcast_dimensions: Any) -> Any:
+    """Broadcast ``operand`` to ``shape``; its axis i becomes axis ``broadcast_dimensions[i]``
+    (strictly increasing).
+
+    Example:
+        >>> lax.broadcast_in_dim(jnp.ones(3), (2, 3), (1,)).shape
+        (2, 3)
+    """
+    shape, broadcast_dimensions = tuple(shape), tuple(broadcast_dimensions)
+    _check_increasing(shape, broadcast_dimensions)
+    return _broadcast_in_dim(operand, shape, broadcast_dimensions)
 
 
 def select(pred: Any, on_true: Any, on_false: Any) -> Any:

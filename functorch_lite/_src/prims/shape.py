@@ -229,9 +229,11 @@ def broadcast_in_dim(x: Any, shape: tuple, broadcast_dimensions: tuple) -> Any:
 
     Example: ``lax.broadcast_in_dim(jnp.ones(3), (2, 3), (1,))`` has shape (2, 3).
     """
-    shape, broadcast_dimensions = tuple(shape), tuple(broadcast_dimensions)
-    _check_increasing(shape, broadcast_dimensions)
-    return broadcast_in_dim_p.bind(x, shape=shape, broadcast_dimensions=broadcast_dimensions)
+    # (No dimension-order check here: internal callers always pass increasing dimensions and
+    # this is on every reduction's VJP; lax.broadcast_in_dim and the shape rule check.)
+    return broadcast_in_dim_p.bind(
+        x, shape=tuple(shape), broadcast_dimensions=tuple(broadcast_dimensions)
+    )
 
 
 # ---- reshape -------------------------------------------------------------------------------------
