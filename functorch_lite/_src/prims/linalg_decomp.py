@@ -11,14 +11,16 @@ with traceable operations, including the primitives themselves, so they differen
 * ``cholesky``: the tangent is symmetrised first (as JAX): ``L̇ = L Φ(L⁻¹ sym(ȧ) L⁻ᵀ)`` with Φ the
   lower triangle with half the diagonal.
 * ``eigh`` (outputs ``v, w``): ``ẇ = diag(vᵀ ȧ v)``, ``v̇ = v (F ∘ vᵀ ȧ v)``,
-  ``F_ij = 1/(w_j - w_i)``. NOTE: where two eigenvalues are equal, F is set to 0 (JAX gives inf or
-  NaN there): the eigenvectors of a repeated eigenvalue are not unique, so only functions that do
-  not depend on the choice (eigenvalues, projectors onto the whole eigenspace) have a derivative,
-  and for those the rotation inside the eigenspace contributes nothing.
-* ``svd`` (outputs ``s, u, vt`` or ``s``): JAX's formula, with ``F_ij = 1/(s_j² - s_i²)`` (0 for
-  equal singular values, as for eigh) and the extra terms for non-square matrices; singular
-  vectors have a derivative only for distinct singular values. Not for ``full_matrices`` with
-  m != n (as JAX).
+  ``F_ij = 1/(w_j - w_i)``. At repeated eigenvalues F is infinite, as in JAX: the eigenvectors of
+  a repeated eigenvalue are not unique and their derivative is inf/NaN, while the eigenvalues'
+  derivative stays finite (``eigvalsh``'s gradient is fine there). An entry of ``vᵀ ȧ v`` (or of
+  the eigenvector cotangent) that is exactly 0 contributes 0, which keeps an unused eigenvector
+  output from turning an eigenvalue gradient into NaN (JAX gets this from symbolic zeros).
+* ``svd`` (outputs ``s, u, vt`` or ``s``): JAX's formula, ``F_ij = 1/(s_j² - s_i²)`` (infinite
+  for repeated singular values, as above), plus the terms for non-square matrices; singular
+  vectors have a derivative only for distinct singular values, singular values always
+  (``compute_uv=False`` recomputes u, v inside its rule). Not for ``full_matrices`` with m != n
+  (as JAX).
 * ``qr`` (m >= n, reduced, as JAX): ``X = qᵀ ȧ r⁻¹``, ``Ω = tril(X, -1) - tril(X, -1)ᵀ``,
   ``q̇ = q(Ω - X) + ȧ r⁻¹``, ``ṙ = (X - Ω) r``.
 
@@ -104,12 +106,21 @@ def _broadcast_eye(like: Any) -> Any:
     return S.broadcast_to(_c("eye", shape[-1], S.dtype_of(like)), shape)
 
 
-def _safe_reciprocal_gaps(vals: Any) -> Any:
-    """``F_ij = 1/(vals_j - vals_i)``, 0 on the diagonal and wherever the two are equal. The
-    zeros are made without dividing by zero (so no inf*0 appears in any derivative)."""
+def _reciprocal_gaps(vals: Any) -> Any:
+    """``F_ij = 1/(vals_j - vals_i)``: 0 on the diagonal, inf where two values are equal (made
+    without a division by zero, so numpy stays quiet)."""
+    n = S.shape_of(vals)[-1]
     gaps = E.sub(_row(vals), _col(vals))
-    equal = S.convert_element_type(E.eq(gaps, 0.0), S.dtype_of(vals))
-    return E.sub(E.div(1.0, E.add(gaps, equal)), equal)
+    equal = E.eq(gaps, 0.0)
+    ones = S.convert_element_type(equal, S.dtype_of(vals))
+    recip = E.div(1.0, E.add(gaps, ones))
+    off_diagonal = Array(~np.eye(n, dtype=bool))
+    return E.select(E.bitwise_and(equal, off_diagonal), np.inf, E.mul(recip, E.sub(1.0, ones)))
+
+
+def _gap_product(f: Any, x: Any) -> Any:
+    """``f ∘ x`` where an exact 0 in ``x`` gives 0 even against an infinite ``f``."""
+    return E.mul(E.select(E.eq(x, 0.0), 0.0, f), x)
 
 
 def _square_check(name: str, a: ShapedArray) -> None:
@@ -343,13 +354,13 @@ def _eigh_jvp(primals, tangents, out, *, lower):
         return [None, None]
     v, w = out
     vt_t_v = _mm(_mT(v), _mm(t, v))
-    return [_mm(v, E.mul(_safe_reciprocal_gaps(w), vt_t_v)), _diag(vt_t_v)]
+    return [_mm(v, _gap_product(_reciprocal_gaps(w), vt_t_v)), _diag(vt_t_v)]
 
 
 def _eigh_vjp(ct, out, a, *, lower):
     v_ct, w_ct = ct
     v, w = out
-    inner = E.add(_diag_matrix(w_ct), E.mul(_safe_reciprocal_gaps(w), _mm(_mT(v), v_ct)))
+    inner = E.add(_diag_matrix(w_ct), _gap_product(_reciprocal_gaps(w), _mm(_mT(v), v_ct)))
     return _mm(v, _mm(inner, _mT(v)))
 
 
@@ -425,11 +436,11 @@ def _svd_jvp(primals, tangents, out, *, full_matrices, compute_uv):
     ds = _diag(ds_mat)
     if not compute_uv:
         return [ds]
-    f = _safe_reciprocal_gaps(E.mul(s, s))
+    f = _reciprocal_gaps(E.mul(s, s))
     ds_s = E.mul(ds_mat, _row(s))  # dS diag(s)
     s_ds = E.mul(_col(s), ds_mat)  # diag(s) dS
-    du = _mm(u, E.mul(f, E.add(ds_s, _mT(ds_s))))
-    dv = _mm(v, E.mul(f, E.add(s_ds, _mT(s_ds))))
+    du = _mm(u, _gap_product(f, E.add(ds_s, _mT(ds_s))))
+    dv = _mm(v, _gap_product(f, E.add(s_ds, _mT(s_ds))))
     m, n = S.shape_of(a)[-2:]
     if m > n:  # the part of ȧ v outside the span of u
         dav = _mm(t, v)
@@ -449,9 +460,9 @@ def _svd_vjp(ct, out, a, *, full_matrices, compute_uv):
     s_ct, u_ct, vt_ct = ct
     s, u, vt = out
     v, v_ct = _mT(vt), _mT(vt_ct)
-    f = _safe_reciprocal_gaps(E.mul(s, s))
-    j = E.mul(f, _mm(_mT(u), u_ct))
-    k = E.mul(f, _mm(vt, v_ct))
+    f = _reciprocal_gaps(E.mul(s, s))
+    j = _gap_product(f, _mm(_mT(u), u_ct))
+    k = _gap_product(f, _mm(vt, v_ct))
     g = E.add(_diag_matrix(s_ct),
               E.add(E.mul(E.add(j, _mT(j)), _row(s)), E.mul(_col(s), E.add(k, _mT(k)))))
     a_ct = _mm(u, _mm(g, vt))
