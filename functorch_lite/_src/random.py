@@ -569,7 +569,8 @@ def choice(key: Any, a: Any, shape: Any = (), replace: bool = True, p: Any = Non
             ind = Rd.sum(below, axis=-1, dtype=dtypes.default_int)
         else:
             # Gumbel top-k: the n_draws largest of log(p) + Gumbel noise, largest first.
-            g = M.add(gumbel(key, (n,), p.dtype), M.log(p))
+            with np.errstate(divide="ignore"):  # p == 0 gives log(p) = -inf: never drawn
+                g = M.add(gumbel(key, (n,), p.dtype), M.log(p))
             picked = []
             for _ in range(n_draws):
                 i = Rd.argmax(g)
