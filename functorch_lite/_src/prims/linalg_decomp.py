@@ -163,7 +163,7 @@ def _solve_kernel(xp):
             return xp.linalg.solve(a, b)
         except np.linalg.LinAlgError:
             raise _linalg_error(
-                "solve", "the matrix a is singular", a.shape,
+                "solve", "the matrix is singular", a.shape,
                 "use linalg.lstsq or linalg.pinv for singular or rank-deficient systems"
             ) from None
 
