@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
-from ..core import concrete_or_none
+from ..core import Tracer, concrete_or_none
+from ..errors import ConcretizationTypeError
 from ..prims import elementwise as E
 from ..prims import reduce as R
 from ..prims import shape as S
@@ -118,7 +119,12 @@ def _config(ndim: int, ax: int, lo: int, hi: int) -> tuple:
 def _pad_constant(x: Any, widths: list, values: Any) -> Any:
     if all(lo == 0 and hi == 0 for lo, hi in widths):
         return x
-    concrete = concrete_or_none(values)
+    # (not concrete_or_none of a tracer: under grad its primal is concrete, but then the
+    # derivative with respect to the padding value would be lost)
+    try:
+        concrete = None if _has_tracer(values) else concrete_or_none(values)
+    except ConcretizationTypeError:
+        concrete = None
     if concrete is not None:
         vals = _pairs(concrete, x.ndim, "constant_values", as_int=False)
         vals = vals.astype(x.dtype) if x.dtype.kind != "b" else vals.astype(bool)
@@ -146,6 +152,12 @@ def _pad_constant(x: Any, widths: list, values: Any) -> Any:
                 x = S.pad(x, value, _config(x.ndim, ax, width if side == 0 else 0,
                                             width if side else 0))
     return x
+
+
+def _has_tracer(x: Any) -> bool:
+    if isinstance(x, (list, tuple)):
+        return any(_has_tracer(e) for e in x)
+    return isinstance(x, Tracer)
 
 
 def _widened(part: Any, ax: int, width: int) -> Any:
