@@ -285,8 +285,8 @@ def truncated_normal(key: Any, lower: Any, upper: Any, shape: Any = None,
         shape = _shape("truncated_normal", shape)
         _check_shape("truncated_normal", shape, tuple(lower.shape), tuple(upper.shape))
     sqrt2 = float(np.sqrt(2.0))
-    a = _erf(M.divide(lower, sqrt2))
-    b = _erf(M.divide(upper, sqrt2))
+    a = E.erf(M.divide(lower, sqrt2))
+    b = E.erf(M.divide(upper, sqrt2))
     u = uniform(key, shape, dt, a, b)
     out = M.multiply(_erfinv(u), sqrt2)
     # Clamp into the open interval: rounding (or u == a) must not reach the bounds.
@@ -581,7 +581,7 @@ def choice(key: Any, a: Any, shape: Any = (), replace: bool = True, p: Any = Non
     return ind if arr is None else Ix.take(arr, ind, axis)
 
 
-# ---- erf and erfinv as composites (for normal and truncated_normal) --------------------------
+# ---- erfinv as a composite (for normal and truncated_normal) ---------------------------------
 
 # Giles, "Approximating the erfinv function" (GPU Computing Gems, 2011): single precision
 # (two branches in w = -log(1 - x^2)) and double precision (three branches). Highest power first.
@@ -642,34 +642,11 @@ def _erfinv(x: Any) -> Any:
     return M.multiply(p, x)
 
 
-# erfc(z) for z >= 0 as t * exp(-z^2 + poly(t)), t = 1 / (1 + z/2): the Chebyshev fit of
-# Numerical Recipes (section 6.2), fractional error below 1.2e-7 everywhere.
-_ERFC = (0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806,
-         0.09678418, 0.37409196, 1.00002368, -1.26551223)
-
-
-def _erf(x: Any) -> Any:
-    """erf to about 1.2e-7 (relative, in erfc): enough to place truncated_normal's bounds."""
-    z = M.abs(x)
-    t = M.divide(1.0, M.add(M.multiply(z, 0.5), 1.0))
-    erfc = M.multiply(t, M.exp(M.subtract(_horner(_ERFC, t), M.multiply(z, z))))
-    return M.where(M.less(x, 0), M.subtract(erfc, 1.0), M.subtract(1.0, erfc))
-
-
 def _step_inside(bound: Any, direction: int) -> Any:
-    """The next float after ``bound`` towards the inside of the interval (exactly nextafter for
-    concrete bounds; one or two ulps for traced ones). Gradients do not flow through it."""
-    value = concrete_or_none(bound)
-    if value is not None:
-        inf = np.array(np.inf * direction, bound.dtype)
-        return Array(np.nextafter(np.asarray(value, bound.dtype), inf))
+    """The next float after ``bound`` towards the inside of the interval (``-inf`` steps to the
+    most negative finite float). Gradients do not flow through it."""
     b = S.stop_gradient_p.bind(bound)
-    info = np.finfo(bound.dtype)
-    step = M.maximum(M.multiply(M.abs(b), float(info.eps)), float(info.tiny))
-    inside = M.add(b, M.multiply(step, float(direction)))
-    infinite_to = float(info.max) * -direction  # -inf -> -max for the lower bound
-    return M.where(E.is_finite(b), inside, M.where(M.equal(b, -np.inf * direction),
-                                                   infinite_to, b))
+    return E.nextafter(b, np.inf if direction > 0 else -np.inf)
 
 
 __all__ = [
