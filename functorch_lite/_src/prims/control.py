@@ -22,10 +22,18 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
 from ..array import Array
 from ..backends.lowering import lower
-from ..core import EVAL, Primitive, ShapedArray, Tracer, _leaked, _state, concrete_or_none
+from ..core import (
+    EVAL,
+    Primitive,
+    ShapedArray,
+    Tracer,
+    _leaked,
+    _state,
+    concrete_or_none,
+    get_aval,
+)
 from ..core import set_current_trace as _set_trace
 from ..custom import _FlatVJPCall
 from ..interpreters.batching import BatchTrace, BatchTracer, batch_flat
@@ -38,7 +46,7 @@ from . import reduce as R
 from . import shape as S
 from .indexing import gather
 
-# ---- staging sub-programs, with closure conversion ------------------------------------------------
+# ---- staging sub-programs, with closure conversion -----------------------------------------
 
 
 class _SubStaging(StagingTrace):
@@ -167,10 +175,23 @@ def bind_control(prim: Primitive, operands: list, params: dict) -> list:
     if _state.trace is EVAL:
         return list(prim.bind(*operands, **params))
     fwd, bwd = _REVERSE[prim]
-    call = _FlatVJPCall(lambda *ls: list(prim.bind(*ls, **params)),
+    call = _ControlCall(lambda *ls: list(prim.bind(*ls, **params)),
                         (lambda *ls: fwd(params, list(ls)),
                          lambda res, cts: bwd(params, res, list(cts))))
+    call.avals = [strong(get_aval(x)) for x in operands]
     return list(call(*operands))
+
+
+class _ControlCall(_FlatVJPCall):
+    avals: list
+
+    def batched(self, dims: list, size: int) -> Any:
+        # vmap's batched backward wants a cotangent for every input: zeros where none flows.
+        def bwd(res: Any, cts: list) -> list:
+            return [Array(np.zeros(a.shape, a.dtype)) if c is None else c
+                    for c, a in zip(self.bwd_flat(res, cts), self.avals)]
+
+        return _FlatVJPCall(self.fun_flat, (self.fwd_flat, bwd)).batched(dims, size)
 
 
 class _VJPFromFwdBwd:
@@ -197,7 +218,7 @@ _REVERSE: dict = {}
 PRIMS: dict = {}
 
 
-# ---- program transformations: JVP and batching of a body ------------------------------------------
+# ---- program transformations: JVP and batching of a body -----------------------------------
 
 
 def jvp_jaxpr(jaxpr: Jaxpr, nonzero: list, force: list) -> tuple[Jaxpr, list]:
@@ -637,7 +658,7 @@ def _while_bwd(params: dict, res: Any, cts: list) -> list:
     counter = ShapedArray((), np.dtype(np.int32))
     inner_body = _counted(params["cond_jaxpr"], body_jaxpr, bn)[1]
     inner_cond = _stage_lt(avals[bn:])
-    n_af, n_cf = sum(f_bc), sum(f_carry)
+    n_af = sum(f_bc)
 
     def back_step(*a: Any) -> list:
         bcs, init_, k = list(a[:bn]), list(a[bn:bn + nc]), a[bn + nc]
