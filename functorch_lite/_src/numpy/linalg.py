@@ -38,22 +38,30 @@ _ = (matrix_norm, norm, vector_norm, matmul, tensordot, vecdot)  # re-exported
 
 
 class EighResult(NamedTuple):
+    """``eigh``'s result: ascending eigenvalues and eigenvectors (columns)."""
+
     eigenvalues: Any
     eigenvectors: Any
 
 
 class QRResult(NamedTuple):
+    """``qr``'s result: ``Q`` (orthonormal columns) and upper-triangular ``R``."""
+
     Q: Any
     R: Any
 
 
 class SVDResult(NamedTuple):
+    """``svd``'s result: ``a = U diag(S) Vh``, ``S`` descending."""
+
     U: Any
     S: Any
     Vh: Any
 
 
 class SlogdetResult(NamedTuple):
+    """``slogdet``'s result: ``det = sign * exp(logabsdet)``."""
+
     sign: Any
     logabsdet: Any
 
