@@ -33,6 +33,7 @@ def _normalize(idx: Any, shape: tuple) -> tuple[list, list, int | None]:
     if not isinstance(idx, tuple):
         idx = (idx,)
     out = []
+    masks = {}  # id of a mask's first index array -> the mask's shape (checked below)
     for i in idx:
         if isinstance(i, (list, np.ndarray)) or (isinstance(i, np.generic) and
                                                  i.dtype.kind == "b"):
@@ -49,8 +50,10 @@ def _normalize(idx: Any, shape: tuple) -> tuple[list, list, int | None]:
                 )
             if i.ndim == 0:
                 raise IndexError("a scalar boolean index is not supported; use where()")
-            out.extend(Array(np.asarray(c, dtypes.default_int)) for c in
-                       np.nonzero(np.asarray(concrete)))
+            found = [Array(np.asarray(c, dtypes.default_int))
+                     for c in np.nonzero(np.asarray(concrete))]
+            masks[id(found[0])] = tuple(i.shape)
+            out.extend(found)
             continue
         if not (i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer))
                 or type(i) is Array or isinstance(i, Tracer)):
@@ -76,6 +79,18 @@ def _normalize(idx: Any, shape: tuple) -> tuple[list, list, int | None]:
             empty_ellipsis = k
     else:
         out += [slice(None)] * (len(shape) - used)
+    if masks:
+        axis = 0
+        for i in out:
+            if i is None:
+                continue
+            want = masks.get(id(i))
+            if want is not None and tuple(shape[axis:axis + len(want)]) != want:
+                raise IndexError(
+                    f"boolean index of shape {want} does not match the indexed axes "
+                    f"{axis}..{axis + len(want) - 1} of an array of shape {shape}"
+                )
+            axis += 1
     return out, [k for k, i in enumerate(out) if i is None], empty_ellipsis
 
 
@@ -157,6 +172,12 @@ def _plan(x: Any, idx: Any):
         x = S.reshape(x, tuple(s for a, s in enumerate(x.shape) if a not in squeeze))
     if not advanced:
         return x, [], None
+    try:
+        np.broadcast_shapes(*(tuple(i.shape) for _, i in advanced))
+    except ValueError:
+        shapes = ", ".join(str(tuple(i.shape)) for _, i in advanced)
+        raise IndexError(f"shape mismatch: the index arrays (shapes {shapes}, after boolean "
+                         "masks become integer indices) cannot be broadcast together") from None
     axes = [a for a, _ in advanced]
     adjacent = axes == list(range(axes[0], axes[0] + len(axes)))
     if empty_ellipsis is not None and axes[0] < empty_ellipsis <= axes[-1]:
