@@ -302,6 +302,8 @@ def digitize(x: Any, bins: Any, right: bool = False, *, method: str | None = Non
 def _group_starts(sorted_rows: Any, equal_nan: bool) -> Any:
     """For rows sorted along axis 0, True where a row differs from the one before (and at 0)."""
     n = S.shape_of(sorted_rows)[0]
+    if n == 0:
+        return Array(np.zeros(0, bool))
     later, earlier = _rest(sorted_rows, 1), _first(sorted_rows, n - 1)
     differ = E.ne(later, earlier)
     if equal_nan and S.dtype_of(sorted_rows).kind in "fc":
