@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes
 from .custom import custom_jvp, custom_vjp
 from .numpy._convert import asarray, promote_inexact
 from .numpy.shape_ops import _axes, broadcast_arrays
@@ -109,6 +110,13 @@ def _log_softmax_fn(axes: tuple) -> custom_vjp:
 
     log_softmax_.defvjp(log_softmax_fwd, log_softmax_bwd)
     return log_softmax_
+
+
+def _float_arrays(*xs: Any) -> list:
+    """Promote to one float dtype, Python scalars included (they take the arrays' dtype)."""
+    xs = promote_inexact(*xs)
+    dt = dtypes.result_type(*xs)
+    return [asarray(x, dt) for x in xs]
 
 
 def _prepare(x: Any, axis: Any) -> tuple:
@@ -239,8 +247,7 @@ def gamma(x: Any) -> Any:
 
 def betaln(a: Any, b: Any) -> Any:
     """``log|B(a, b)| = gammaln(a) + gammaln(b) - gammaln(a + b)``. Example: ``betaln(2., 3.)``."""
-    a, b = promote_inexact(a, b)
-    a, b = asarray(a), asarray(b)
+    a, b = _float_arrays(a, b)
     return E.sub(E.add(E.lgamma(a), E.lgamma(b)), E.lgamma(E.add(a, b)))
 
 
@@ -271,15 +278,12 @@ def xlogy(x: Any, y: Any) -> Any:
     """``x * log(y)``, defined as 0 where ``x == 0`` (even at ``y == 0``).
 
     Example: ``xlogy(jnp.asarray(0.0), jnp.asarray(0.0))`` is 0."""
-    x, y = promote_inexact(x, y)
-    x, y = broadcast_arrays(asarray(x), asarray(y))
-    return _xlogy(x, y)
+    return _xlogy(*broadcast_arrays(*_float_arrays(x, y)))
 
 
 def xlog1py(x: Any, y: Any) -> Any:
     """``x * log1p(y)``, defined as 0 where ``x == 0``. Example: ``xlog1py(x, y)``."""
-    x, y = promote_inexact(x, y)
-    x, y = asarray(x), asarray(y)
+    x, y = _float_arrays(x, y)
     x_zero = E.eq(x, 0.0)
     safe_y = E.select(x_zero, 0.0, y)
     return E.select(x_zero, 0.0, E.mul(x, E.log1p(safe_y)))
@@ -295,7 +299,8 @@ def entr(x: Any) -> Any:
     positive = E.gt(x, 0.0)
     safe = E.select(positive, x, 1.0)
     inner = E.neg(E.mul(safe, E.log(safe)))
-    return E.select(positive, inner, E.select(E.eq(x, 0.0), 0.0, -np.inf))
+    # x * 0 keeps x's dtype, is 0 at 0 and NaN at NaN
+    return E.select(E.lt(x, 0.0), -np.inf, E.select(positive, inner, E.mul(x, 0.0)))
 
 
 _SQRT_HALF = math.sqrt(0.5)
@@ -314,13 +319,15 @@ def log_ndtr(x: Any) -> Any:
     (x,) = promote_inexact(x)
     x = asarray(x)
     # x > 0: log1p(-ndtr(-x)); moderate x <= 0: log(ndtr(x)); far left tail: the asymptotic
-    # series of the Mills ratio (erfc underflows below x ~ -37 in float64).
+    # series of the Mills ratio (erfc underflows below x ~ -37 in float64, ~ -13 in float32).
     upper = E.log1p(E.neg(ndtr(E.neg(E.select(E.gt(x, 0.0), x, 0.0)))))
-    far = E.lt(x, -20.0)
-    middle = E.log(ndtr(E.select(far, -20.0, x)))
-    xs = E.select(far, x, -20.0)
+    cut = -35.0 if x.dtype.itemsize >= 8 else -13.0  # where erfc is still far from underflow
+    far = E.lt(x, cut)
+    middle = E.log(ndtr(E.select(far, cut, x)))
+    xs = E.select(far, x, cut)
     w = E.div(1.0, E.mul(xs, xs))
-    series = E.log1p(E.mul(w, E.add(-1.0, E.mul(w, E.add(3.0, E.mul(w, -15.0))))))
+    series = E.log1p(E.mul(w, E.add(-1.0, E.mul(w, E.add(3.0, E.mul(w, E.add(
+        -15.0, E.mul(w, 105.0))))))))
     tail = E.add(E.sub(E.mul(-0.5, E.mul(xs, xs)), E.log(E.neg(xs))),
                  E.sub(series, 0.5 * math.log(2 * math.pi)))
     return E.select(E.gt(x, 0.0), upper, E.select(far, tail, middle))
