@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import test_primitives  # noqa: F401  (first: it loads prim_cases_conv with the whole table)
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from prim_cases_conv import (

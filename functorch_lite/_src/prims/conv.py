@@ -135,13 +135,26 @@ def _conv_kernel(xp):
         p_size, k_size = math.prod(out_sp), math.prod(ks)
         if n * p_size * o == 0:
             return xp.zeros((n, o) + out_sp, dtype=lhs.dtype)
-        # im2col into (C, *K, N, *P): the copy walks the output positions innermost, which is
-        # the view's fast axis, then one (grouped) matmul contracts (C/G, *K).
-        perm = (1,) + tuple(range(2 + nsp, 2 + 2 * nsp)) + (0,) + tuple(range(2, 2 + nsp))
-        cols = win.transpose(perm).reshape(g, (c // g) * k_size, n * p_size)
+        sp_axes = tuple(range(2, 2 + nsp))
+        k_axes = tuple(range(2 + nsp, 2 + 2 * nsp))
         w = rhs.reshape(g, o // g, (c // g) * k_size)
-        y = xp.matmul(w, cols).reshape((o, n) + out_sp)
-        return y.swapaxes(0, 1)  # (a view: elementwise ops after it keep its memory order)
+        if k_size <= p_size:
+            # im2col into (C, *K, N, *P): the copy walks the output positions innermost (the
+            # view's long, regularly strided axis), then one grouped matmul contracts (C/G, *K).
+            cols = win.transpose((1,) + k_axes + (0,) + sp_axes)
+            cols = cols.reshape(g, (c // g) * k_size, n * p_size)
+            y = xp.matmul(w, cols).reshape((o, n) + out_sp)
+            return y.swapaxes(0, 1)  # (a view: elementwise ops after it keep its memory order)
+        # A window larger than the output (the kernel's VJP correlates the input with the
+        # whole output cotangent): copy with the window innermost instead, into (N, *P, C, *K).
+        # (Splitting C into (G, C/G) keeps the view a view.) NOTE: 2-d matmuls per group, as
+        # numpy's stacked matmul can miss BLAS on a transposed operand (~50x slower here).
+        win = win.reshape((n, g, c // g) + win.shape[2:])
+        cols = win.transpose((1, 0) + tuple(a + 1 for a in sp_axes) + (2,)
+                             + tuple(a + 1 for a in k_axes)).reshape(g, n * p_size, -1)
+        y = xp.stack([cols[i] @ w[i].T for i in range(g)])  # (G, N*P, O/G)
+        y = y.reshape((g, n, p_size, o // g)).transpose(1, 0, 3, 2)
+        return y.reshape((n, o) + out_sp)
 
     return impl
 
@@ -467,33 +480,62 @@ def _window_argmax_kernel(xp):
             return xp.zeros(out, dtype=np.int64)
         better = xp.greater if kind == "max" else xp.less
         best = xpd[slices[0]].copy()
-        which = xp.zeros(out, dtype=np.int64)
+        which = xp.zeros(out, dtype=np.int8 if len(slices) < 128 else np.int32)
         for k, sl in enumerate(slices[1:], 1):  # strict comparison: the first extremum wins
             v = xpd[sl]
             won = better(v, best)
             xp.copyto(best, v, where=won)
-            which[won] = k
-        # From the winning offset to the operand position it read (or to the extra slot at
-        # the end when it read padding or a hole), flat within each batch example.
-        win_shape = tuple(window_dimensions)
-        flat = xp.zeros(out, dtype=np.int64)
-        valid = xp.ones(out, dtype=bool)
-        rem = which
-        ex_shape = x.shape[batch_dims:]
-        ex_size = math.prod(ex_shape)
-        ex_strides = [math.prod(ex_shape[i + 1:]) for i in range(len(ex_shape))]
-        for ax in reversed(range(x.ndim)):
-            w = rem % win_shape[ax]
-            rem = rem // win_shape[ax]
-            pos = (xp.arange(out[ax]).reshape((-1,) + (1,) * (x.ndim - ax - 1))
-                   * window_strides[ax] + w * window_dilation[ax] - padding[ax][0])
-            bd = base_dilation[ax]
-            valid &= (pos >= 0) & (pos < dilate_dim(x.shape[ax], bd)) & (pos % bd == 0)
-            if ax >= batch_dims:
-                flat = flat + (pos // bd) * ex_strides[ax - batch_dims]
-        return xp.where(valid, flat, ex_size)
+            xp.copyto(which, k, where=won)
+        return _offset_to_flat(xp, which, x.shape, batch_dims, window_dimensions,
+                               window_strides, padding, base_dilation, window_dilation, out)
 
     return impl
+
+
+def _offset_to_flat(xp, which, shape, batch_dims, window, strides, padding, base_dilation,
+                    window_dilation, out):
+    """From each window's winning offset (row-major number) to the flat position it read
+    within its batch example, or to the extra slot ``example size`` when it read padding or a
+    hole. Axes with a window of 1 only need small broadcast aranges: full-size work is done
+    for the window's own axes alone (pooling: the two spatial ones)."""
+    ndim = len(shape)
+    ex_shape = shape[batch_dims:]
+    ex_size = math.prod(ex_shape)
+    ex_strides = [math.prod(ex_shape[i + 1:]) for i in range(len(ex_shape))]
+    big = [ax for ax in range(ndim) if window[ax] > 1]
+    small_flat, small_valid = 0, True  # broadcast arrays over the window-1 axes
+    flat, valid = 0, True  # full-size arrays
+    rem = which
+    for ax in reversed(range(ndim)):
+        k, s, wd, bd = window[ax], strides[ax], window_dilation[ax], base_dilation[ax]
+        lo = padding[ax][0]
+        pos = xp.arange(out[ax]).reshape((-1,) + (1,) * (ndim - ax - 1)) * s - lo
+        if k > 1:
+            w = rem % k if ax != big[0] else rem
+            if ax != big[0]:
+                rem = rem // k
+            pos = pos + (w if wd == 1 else w.astype(np.int64) * wd)  # (int8: no overflow)
+        dilated = dilate_dim(shape[ax], bd)
+        if lo > 0 or (out[ax] - 1) * s + (k - 1) * wd - lo >= dilated or bd > 1:
+            ok = (pos >= 0) & (pos < dilated) & (pos % bd == 0)
+            if k > 1:
+                valid = ok if valid is True else valid & ok
+            else:
+                small_valid = ok if small_valid is True else small_valid & ok
+        if ax >= batch_dims:
+            part = (pos // bd if bd > 1 else pos) * ex_strides[ax - batch_dims]
+            if k > 1:
+                flat = flat + part
+            else:
+                small_flat = small_flat + part
+    flat = flat + small_flat
+    if getattr(flat, "shape", ()) != out or flat.dtype != np.int64:
+        flat = xp.broadcast_to(xp.asarray(flat, dtype=np.int64), out)
+    if small_valid is not True:
+        valid = small_valid if valid is True else valid & small_valid
+    if valid is True:
+        return flat
+    return xp.where(valid, flat, ex_size)
 
 
 def _window_argmax_aval(a, *, kind, batch_dims, **p):
