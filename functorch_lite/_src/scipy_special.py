@@ -319,15 +319,18 @@ def log_ndtr(x: Any) -> Any:
     (x,) = promote_inexact(x)
     x = asarray(x)
     # x > 0: log1p(-ndtr(-x)); moderate x <= 0: log(ndtr(x)); far left tail: the asymptotic
-    # series of the Mills ratio (erfc underflows below x ~ -37 in float64, ~ -13 in float32).
+    # series of the Mills ratio.
     upper = E.log1p(E.neg(ndtr(E.neg(E.select(E.gt(x, 0.0), x, 0.0)))))
-    cut = -35.0 if x.dtype.itemsize >= 8 else -13.0  # where erfc is still far from underflow
+    # where ndtr is still far from underflow (its square too: second derivatives divide by it)
+    cut = -20.0 if x.dtype.itemsize >= 8 else -8.0
     far = E.lt(x, cut)
     middle = E.log(ndtr(E.select(far, cut, x)))
     xs = E.select(far, x, cut)
     w = E.div(1.0, E.mul(xs, xs))
-    series = E.log1p(E.mul(w, E.add(-1.0, E.mul(w, E.add(3.0, E.mul(w, E.add(
-        -15.0, E.mul(w, 105.0))))))))
+    poly = 10395.0  # the Mills-ratio series 1 - w + 3w^2 - 15w^3 + ... with w = 1/x^2
+    for c in (-945.0, 105.0, -15.0, 3.0, -1.0):
+        poly = E.add(c, E.mul(w, poly))
+    series = E.log1p(E.mul(w, poly))
     tail = E.add(E.sub(E.mul(-0.5, E.mul(xs, xs)), E.log(E.neg(xs))),
                  E.sub(series, 0.5 * math.log(2 * math.pi)))
     return E.select(E.gt(x, 0.0), upper, E.select(far, tail, middle))
