@@ -219,7 +219,7 @@ def test_check_grads_scan_fori_cond_switch_while():
     check_grads(piecewise, (w,), order=2, modes=("fwd", "rev"))
     check_grads(piecewise, (-np.abs(w),), order=2, modes=("fwd", "rev"))
     for i in range(3):
-        check_grads(lambda x: three_way(i, x), (w,), order=2, modes=("fwd", "rev"))
+        check_grads(lambda x, i=i: three_way(i, x), (w,), order=2, modes=("fwd", "rev"))
     # while_loop: reverse mode too (beyond JAX), at points away from a trip-count change
     check_grads(pow_loop, (w,), order=2, modes=("fwd", "rev"))
     check_grads(grow, (np.array([0.3, 0.45, 0.2]),), order=2, modes=("fwd", "rev"))
