@@ -402,6 +402,10 @@ def reduce_window(operand: Any, init_value: Any, computation: Callable,
     init = init_value if isinstance(init_value, (int, float, bool)) else asarray(init_value)
     if getattr(init, "shape", ()) != ():
         raise TypeError(f"reduce_window: init_value must be a scalar, got shape {init.shape}")
+    if isinstance(init, float) and x.dtype.kind in "iub" and not init.is_integer():
+        raise TypeError(
+            f"reduce_window: init_value {init!r} cannot be an element of the {x.dtype} "
+            f"operand; for max over integers use {P.identity('max', x.dtype)!r}")
     if not isinstance(init, (int, float, bool)) and init.dtype != x.dtype:
         raise TypeError(
             f"reduce_window: init_value of dtype {init.dtype} does not match the operand's "
