@@ -420,3 +420,16 @@ def test_pools_against_reference(nsp, k, s, p, include, seed):
                 modes=("fwd", "rev"))
     check_grads(lambda x: conv_src.max_pool(x, window, strides, pads), (x,), order=2,
                 modes=("fwd", "rev"))
+
+
+def test_integer_windows_and_their_errors():
+    x = np.arange(12, dtype=np.int32).reshape(3, 4) * np.int32(-1)
+    lowest = np.iinfo(np.int32).min
+    got = lax.reduce_window(x, lowest, lax.max, (2, 2), (1, 2), [(0, 1), (0, 0)])
+    want = reduce_window_ref(x, "max", (2, 2), (1, 2), ((0, 1), (0, 0)), (1, 1), (1, 1))
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(lax.reduce_window(x, 0, lax.add, (3, 1), (1, 1)),
+                                  x.sum(axis=0, keepdims=True))
+    with pytest.raises(TypeError, match="cannot be an element of the int32 operand"):
+        lax.reduce_window(x, -np.inf, lax.max, (2, 2), (1, 1), "VALID")

@@ -106,8 +106,10 @@ def _window_view(xp: Any, x: Any, first: int, window: tuple, strides: tuple,
     st = x.strides
     view_strides = (st[:first] + tuple(st[first + i] * s for i, s in enumerate(strides))
                     + tuple(st[first + i] * d for i, d in enumerate(dilation)))
+    # (read-only where numpy allows it; cupy's as_strided takes no `writeable`)
+    kw = {"writeable": False} if xp.__name__ == "numpy" else {}
     return xp.lib.stride_tricks.as_strided(x, x.shape[:first] + out + tuple(window),
-                                           view_strides, writeable=False)
+                                           view_strides, **kw)
 
 
 def _offset_slices(shape: tuple, window: tuple, strides: tuple, dilation: tuple,
