@@ -578,7 +578,8 @@ def _quantile(a: Any, q: Any, axis: Any, method: str, keepdims: bool, ignore_nan
         return S.transpose(got, tuple(range(nb, nb + q.ndim)) + tuple(range(nb)))
 
     if method == "linear":
-        result = E.add(pick(low), E.mul(E.sub(pick(high), pick(low)), frac))
+        at_low = pick(low)
+        result = E.add(at_low, E.mul(E.sub(pick(high), at_low), frac))
     elif method == "lower":
         result = pick(low)
     elif method == "higher":
