@@ -6,7 +6,7 @@ from typing import Any
 from ..array import Array
 from ..core import Tracer
 from ..prims import elementwise as E
-from . import indexing, linalg_ops, math, reductions, shape_ops
+from . import creation, indexing, linalg_ops, math, reductions, shape_ops, sorting
 from ._convert import asarray
 
 
@@ -86,6 +86,21 @@ _METHODS = {
     "all": reductions.all,
     "any": reductions.any,
     "clip": math.clip,
+    "prod": reductions.prod,
+    "cumprod": reductions.cumprod,
+    "ptp": reductions.ptp,
+    "sort": sorting.sort,
+    "argsort": sorting.argsort,
+    "argpartition": sorting.argpartition,
+    "searchsorted": sorting.searchsorted,
+    "take": indexing.take,
+    "repeat": shape_ops.repeat,
+    "nonzero": indexing.nonzero,
+    "diagonal": creation.diagonal,
+    "trace": linalg_ops.trace,
+    "compress": lambda self, condition, axis=None, **kw: indexing.compress(condition, self, axis,
+                                                                          **kw),
+    "choose": lambda self, choices, mode="raise": indexing.choose(self, choices, mode=mode),
     "dot": linalg_ops.dot,
     "round": math.round,
     "conj": lambda self: self,
