@@ -181,8 +181,9 @@ def _switch(index: Any, branches: list, operands: tuple, name: str) -> Any:
     for k, (jaxpr, _, tree) in enumerate(staged[1:], 1):
         if tree != ref_tree:
             raise TypeError(
-                f"{name}: {labels[0]} and {labels[k]} must return the same structure, but "
-                f"{labels[0]} returns {ref_tree} and {labels[k]} returns {tree}"
+                f"{name}: {labels[0]} and {labels[k]} return different structures: "
+                f"{labels[0]} returns {ref_tree} and {labels[k]} returns {tree}; every branch "
+                "must return the same structure"
             )
         paths = leaf_paths(tree_unflatten(ref_tree, list(range(len(ref_jaxpr.outvars)))), "")
         for j, (a, b) in enumerate(zip(ref_jaxpr.out_avals, jaxpr.out_avals)):
