@@ -382,3 +382,15 @@ def test_errors_name_both_sides():
         lax.scan(lambda c, x: (c, x), 0.0, None)
     with pytest.raises(TypeError, match="pair"):
         lax.scan(lambda c, x: c, 0.0, np.ones(3))
+
+
+def test_reverse_over_forward_under_jit():
+    """jit(jacrev(jacfwd(f))): the tape records the primitives themselves (their per-argument
+    VJP rules), against the eager Hessian."""
+    x = np.array([0.3, 0.7])
+    fns = [lambda x: lax.scan(lambda c, y: (jnp.sin(c) * y, c * c), x,
+                              jnp.ones((3, 2)))[1].sum(),
+           lambda x: pow_loop(x).sum(),
+           lambda x: piecewise(x).sum()]
+    for f in fns:
+        close(fl.jit(fl.jacrev(fl.jacfwd(f)))(x), fl.hessian(f)(x))
