@@ -9,7 +9,16 @@ from typing import Any
 from ._src.prims import elementwise as _E
 from ._src.prims.indexing import gather, scatter
 from ._src.prims.linalg import dot_general
-from ._src.prims.reduce import argmax, argmin, cumsum, reduce_max, reduce_min, reduce_sum
+from ._src.prims.reduce import (
+    argmax,
+    argmin,
+    cumprod,
+    cumsum,
+    reduce_max,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+)
 from ._src.prims.shape import (
     _check_increasing,
     concatenate,
@@ -22,6 +31,7 @@ from ._src.prims.shape import (
 )
 from ._src.prims.shape import broadcast_in_dim as _broadcast_in_dim
 from ._src.prims.shape import slice_ as slice
+from ._src.prims.sort import sort
 
 
 def _unary(name: str, bound: Callable, what: str) -> Callable:
@@ -202,5 +212,5 @@ __all__ = _control_names + _conv_names + [
     "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "cbrt", "clamp", "digamma",
     "erf", "erf_inv", "erfc", "exp2", "is_finite", "lgamma", "nextafter", "polygamma",
     "population_count", "reciprocal", "rsqrt", "shift_left", "shift_right_arithmetic",
-    "shift_right_logical", "square",
+    "shift_right_logical", "square", "cumprod", "reduce_prod", "sort",
 ]

@@ -47,7 +47,7 @@ _BINARY = {
     "add": math.add, "sub": math.subtract, "mul": math.multiply, "truediv": math.true_divide,
     "floordiv": math.floor_divide, "mod": math.remainder, "pow": math.power,
     "matmul": linalg_ops.matmul, "and": math.bitwise_and, "or": math.bitwise_or,
-    "xor": math.bitwise_xor,
+    "xor": math.bitwise_xor, "lshift": math.left_shift, "rshift": math.right_shift,
 }
 _COMPARE = {
     "eq": math.equal, "ne": math.not_equal, "lt": math.less, "le": math.less_equal,
@@ -56,7 +56,7 @@ _COMPARE = {
 
 _METHODS = {
     "__neg__": math.negative,
-    "__pos__": lambda self: self,
+    "__pos__": math.positive,
     "__abs__": math.absolute,
     "__invert__": math.invert,
     "__getitem__": indexing.getitem,
@@ -103,8 +103,10 @@ _METHODS = {
     "choose": lambda self, choices, mode="raise": indexing.choose(self, choices, mode=mode),
     "dot": linalg_ops.dot,
     "round": math.round,
-    "conj": lambda self: self,
-    "real": property(lambda self: self),
+    "conj": math.conjugate,
+    "conjugate": math.conjugate,
+    "real": property(math.real),
+    "imag": property(math.imag),
 }
 
 
