@@ -37,14 +37,19 @@ def _contains_traced(x: Any) -> bool:
     return is_arraylike(x)
 
 
-def asarray(x: Any, dtype: Any = None, copy: bool | None = None) -> Any:
+def asarray(x: Any, dtype: Any = None, copy: bool | None = None, *, device: Any = None) -> Any:
     """Convert ``x`` to an Array (tracers pass through). Python scalars and lists become the
-    default dtypes (float32/int32); numpy arrays keep their dtype; ``dtype`` converts.
+    default dtypes (float32/int32); numpy arrays keep their dtype; ``dtype`` converts;
+    ``device`` (``"cpu"``/``"gpu"``) places the result.
 
     Example:
         >>> asarray([1, 2]).dtype
         dtype('int32')
     """
+    if device is not None:
+        from ..array import on_device
+
+        return on_device(asarray(x, dtype, copy), device)
     want = None if dtype is None else dtypes.canonicalize(dtype)
     if type(x) is Array or isinstance(x, Tracer):
         if x.__class__ is not Array and x.weak_type:

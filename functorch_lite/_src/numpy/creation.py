@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
-from ..array import Array
+from ..array import Array, on_device
 from ..core import concrete_or_none
 from ..prims import elementwise as E
 from ..prims import shape as S
@@ -64,17 +64,17 @@ def array(object: Any, dtype: Any = None, copy: bool = True, order: str | None =
     return out
 
 
-def zeros(shape: Any, dtype: Any = None) -> Array:
+def zeros(shape: Any, dtype: Any = None, *, device: Any = None) -> Array:
     """An array of zeros. Example: ``zeros((2, 3))`` is a float32 (2, 3) array of 0."""
-    return Array(np.zeros(_shape(shape), _dt(dtype, dtypes.default_float)))
+    return on_device(Array(np.zeros(_shape(shape), _dt(dtype, dtypes.default_float))), device)
 
 
-def ones(shape: Any, dtype: Any = None) -> Array:
+def ones(shape: Any, dtype: Any = None, *, device: Any = None) -> Array:
     """An array of ones. Example: ``ones(3, dtype=int)`` is ``Array([1, 1, 1], dtype=int32)``."""
-    return Array(np.ones(_shape(shape), _dt(dtype, dtypes.default_float)))
+    return on_device(Array(np.ones(_shape(shape), _dt(dtype, dtypes.default_float))), device)
 
 
-def full(shape: Any, fill_value: Any, dtype: Any = None) -> Any:
+def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None) -> Any:
     """An array filled with ``fill_value`` (a scalar, or an array broadcast to ``shape``).
 
     Example: ``full((2,), 7.0)`` is ``Array([7., 7.], dtype=float32)``.
@@ -83,15 +83,20 @@ def full(shape: Any, fill_value: Any, dtype: Any = None) -> Any:
 
     if dtype is None and dtypes.is_python_scalar(fill_value):
         dtype = dtypes.python_scalar_dtype(fill_value)
-    return broadcast_to(asarray(fill_value, dtype), _shape(shape))
+    return on_device(broadcast_to(asarray(fill_value, dtype), _shape(shape)), device)
 
 
-def empty(shape: Any, dtype: Any = None) -> Array:
+def empty(shape: Any, dtype: Any = None, *, device: Any = None) -> Array:
     """Like ``zeros`` (Arrays are immutable, so uninitialised memory is never useful).
 
     Example: ``empty(3).shape == (3,)``.
     """
-    return zeros(shape, dtype)
+    return zeros(shape, dtype, device=device)
+
+
+def _like_device(a: Any, device: Any) -> Any:
+    """The device of a ``*_like`` result: the given one, else that of ``a`` (the standard)."""
+    return device if device is not None else getattr(a, "device", None)
 
 
 def _like_shape_dtype(a: Any, dtype: Any, shape: Any) -> tuple[tuple, np.dtype]:
@@ -100,33 +105,35 @@ def _like_shape_dtype(a: Any, dtype: Any, shape: Any) -> tuple[tuple, np.dtype]:
             a.dtype if dtype is None else dtypes.canonicalize(dtype))
 
 
-def zeros_like(a: Any, dtype: Any = None, shape: Any = None) -> Array:
+def zeros_like(a: Any, dtype: Any = None, shape: Any = None, *, device: Any = None) -> Array:
     """Zeros with the shape and dtype of ``a``. Example: ``zeros_like(x)``."""
     s, d = _like_shape_dtype(a, dtype, shape)
-    return Array(np.zeros(s, d))
+    return on_device(Array(np.zeros(s, d)), _like_device(a, device))
 
 
-def ones_like(a: Any, dtype: Any = None, shape: Any = None) -> Array:
+def ones_like(a: Any, dtype: Any = None, shape: Any = None, *, device: Any = None) -> Array:
     """Ones with the shape and dtype of ``a``. Example: ``ones_like(x)``."""
     s, d = _like_shape_dtype(a, dtype, shape)
-    return Array(np.ones(s, d))
+    return on_device(Array(np.ones(s, d)), _like_device(a, device))
 
 
-def full_like(a: Any, fill_value: Any, dtype: Any = None, shape: Any = None) -> Any:
+def full_like(a: Any, fill_value: Any, dtype: Any = None, shape: Any = None, *,
+              device: Any = None) -> Any:
     """``fill_value`` with the shape and dtype of ``a``. Example: ``full_like(x, 2.0)``."""
     s, d = _like_shape_dtype(a, dtype, shape)
-    return full(s, fill_value, d)
+    return full(s, fill_value, d, device=_like_device(a, device))
 
 
-def empty_like(a: Any, dtype: Any = None, shape: Any = None) -> Array:
+def empty_like(a: Any, dtype: Any = None, shape: Any = None, *, device: Any = None) -> Array:
     """Like ``zeros_like``. Example: ``empty_like(x).shape == x.shape``."""
-    return zeros_like(a, dtype, shape)
+    return zeros_like(a, dtype, shape, device=device)
 
 
 # ---- ranges --------------------------------------------------------------------------------------
 
 
-def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None) -> Array:
+def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *,
+           device: Any = None) -> Array:
     """Evenly spaced values in ``[start, stop)``; int32 for int arguments, as in JAX.
 
     Example:
@@ -148,7 +155,7 @@ def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None) ->
     out = np.arange(*values)
     if dtype is None:
         dtype = dtypes.default_dtype_for_rank(dtypes.kind_rank(out.dtype))
-    return Array(out.astype(dtypes.canonicalize(dtype)))
+    return on_device(Array(out.astype(dtypes.canonicalize(dtype))), device)
 
 
 def _num(num: Any) -> int:
@@ -159,7 +166,8 @@ def _num(num: Any) -> int:
 
 
 def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True,
-             retstep: bool = False, dtype: Any = None, axis: int = 0) -> Any:
+             retstep: bool = False, dtype: Any = None, axis: int = 0, *,
+             device: Any = None) -> Any:
     """``num`` evenly spaced numbers from ``start`` to ``stop`` (``stop`` left out if not
     ``endpoint``). Array endpoints give one such sequence per element, along ``axis``; the
     result is differentiable in ``start`` and ``stop``. ``retstep=True`` also returns the step.
@@ -189,6 +197,7 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True,
         if out_dtype.kind in "iu":
             y = E.floor(y)  # numpy rounds towards -inf for integer dtypes
         y = S.convert_element_type(y, out_dtype)
+    y = on_device(y, device)
     return (y, step) if retstep else y
 
 
@@ -259,7 +268,8 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
 # ---- matrices ------------------------------------------------------------------------------------
 
 
-def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Array:
+def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None, *,
+        device: Any = None) -> Array:
     """The identity matrix, or ones on diagonal ``k`` of an N by M matrix.
 
     Example: ``eye(2, 3, k=1)`` is ``[[0, 1, 0], [0, 0, 1]]`` (float32).
@@ -268,7 +278,8 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Array:
     M = N if M is None else _int(M, "M")
     if N < 0 or M < 0:
         raise ValueError(f"eye: N and M must be non-negative, got N={N}, M={M}")
-    return Array(np.eye(N, M, _int(k, "k"), dtype=_dt(dtype, dtypes.default_float)))
+    return on_device(Array(np.eye(N, M, _int(k, "k"), dtype=_dt(dtype, dtypes.default_float))),
+                     device)
 
 
 def identity(n: int, dtype: Any = None) -> Array:

@@ -74,8 +74,10 @@ def _slice_axis(x: Any, axis: int, start: int, stop: int, step: int = 1) -> Any:
 # ---- reshaping and axes --------------------------------------------------------------------------
 
 
-def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None) -> Any:
+def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None,
+            copy: bool | None = None) -> Any:
     """Give ``a`` a new shape with the same number of elements; one entry may be -1.
+    (Arrays are immutable, so ``copy`` changes nothing observable.)
 
     Example:
         >>> reshape(arange(6), (2, -1)).shape
@@ -165,7 +167,7 @@ def squeeze(a: Any, axis: Any = None) -> Any:
     return S.reshape(a, tuple(s for i, s in enumerate(a.shape) if i not in axes))
 
 
-def expand_dims(a: Any, axis: Any) -> Any:
+def expand_dims(a: Any, axis: Any = 0) -> Any:
     """Insert axes of size 1 at ``axis`` (an int or tuple). Example: ``expand_dims(x, 0)``."""
     a = asarray(a)
     out_ndim = a.ndim + (1 if isinstance(axis, (int, np.integer)) else len(axis))
