@@ -9,7 +9,16 @@ from typing import Any
 from ._src.prims import elementwise as _E
 from ._src.prims.indexing import gather, scatter
 from ._src.prims.linalg import dot_general
-from ._src.prims.reduce import argmax, argmin, cumsum, reduce_max, reduce_min, reduce_sum
+from ._src.prims.reduce import (
+    argmax,
+    argmin,
+    cumprod,
+    cumsum,
+    reduce_max,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+)
 from ._src.prims.shape import (
     _check_increasing,
     concatenate,
@@ -22,6 +31,7 @@ from ._src.prims.shape import (
 )
 from ._src.prims.shape import broadcast_in_dim as _broadcast_in_dim
 from ._src.prims.shape import slice_ as slice
+from ._src.prims.sort import sort
 
 
 def _unary(name: str, bound: Callable, what: str) -> Callable:
@@ -83,6 +93,57 @@ ne = _binary("ne", _E.ne, "x != y")
 pow = _binary("pow", _E.pow_, "x ** y")
 rem = _binary("rem", _E.rem, "remainder (sign of y, like numpy)")
 sub = _binary("sub", _E.sub, "x - y")
+cbrt = _unary("cbrt", _E.cbrt, "cube root")
+digamma = _unary("digamma", _E.digamma, "digamma function (derivative of lgamma)")
+erf = _unary("erf", _E.erf, "error function")
+erf_inv = _unary("erf_inv", _E.erf_inv, "inverse error function")
+erfc = _unary("erfc", _E.erfc, "complementary error function 1 - erf(x)")
+exp2 = _unary("exp2", _E.exp2, "2 ** x")
+is_finite = _unary("is_finite", _E.is_finite, "test for finite values (bool result)")
+lgamma = _unary("lgamma", _E.lgamma, "log |Gamma(x)|")
+population_count = _unary("population_count", _E.population_count,
+                          "count of set bits (integers)")
+bitwise_not = _unary("bitwise_not", _E.bitwise_not, "bitwise not (logical not for bools)")
+bitwise_and = _binary("bitwise_and", _E.bitwise_and, "bitwise and")
+bitwise_or = _binary("bitwise_or", _E.bitwise_or, "bitwise or")
+bitwise_xor = _binary("bitwise_xor", _E.bitwise_xor, "bitwise exclusive or")
+nextafter = _binary("nextafter", _E.nextafter, "next representable float after x towards y")
+shift_left = _binary("shift_left", _E.shift_left, "x << y (integers)")
+shift_right_arithmetic = _binary("shift_right_arithmetic", _E.shift_right_arithmetic,
+                                 "arithmetic x >> y (sign-extending, integers)")
+shift_right_logical = _binary("shift_right_logical", _E.shift_right_logical,
+                              "logical x >> y (zero-filling, integers)")
+
+
+def rsqrt(x: Any) -> Any:
+    """Elementwise ``1 / sqrt(x)``. Example: ``lax.rsqrt(jnp.asarray([4.0]))`` is ``[0.5]``."""
+    return _E.div(1.0, _E.sqrt(x))
+
+
+def square(x: Any) -> Any:
+    """Elementwise ``x * x``. Example: ``lax.square(jnp.asarray([3.0]))`` is ``[9.]``."""
+    return _E.integer_pow(x, 2)
+
+
+def reciprocal(x: Any) -> Any:
+    """Elementwise ``1 / x``. Example: ``lax.reciprocal(jnp.asarray([4.0]))`` is ``[0.25]``."""
+    return _E.div(1.0, x)
+
+
+def clamp(min: Any, x: Any, max: Any) -> Any:  # noqa: A002
+    """``x`` clipped to ``[min, max]`` elementwise (note the argument order, as in JAX).
+
+    Example: ``lax.clamp(0.0, jnp.asarray([-1.0, 0.5, 2.0]), 1.0)`` is ``[0., 0.5, 1.]``."""
+    return _E.min_(_E.max_(x, min), max)
+
+
+def polygamma(m: Any, x: Any) -> Any:
+    """The m-th derivative of digamma, for a non-negative integer ``m`` (static).
+
+    Example: ``lax.polygamma(1, jnp.asarray(1.0))`` is pi**2 / 6."""
+    from ._src.scipy_special import polygamma as _polygamma
+
+    return _polygamma(m, x)
 
 
 def integer_pow(x: Any, y: int) -> Any:
@@ -147,4 +208,9 @@ __all__ = _control_names + _conv_names + [
     "pad", "pow", "reduce_max", "reduce_min", "reduce_sum", "rem", "reshape", "rev", "round",
     "scatter", "select", "sign", "sin", "sinh", "slice", "sqrt", "stop_gradient", "sub", "tan",
     "tanh", "transpose",
+    # special functions, bits and other elementwise operations
+    "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "cbrt", "clamp", "digamma",
+    "erf", "erf_inv", "erfc", "exp2", "is_finite", "lgamma", "nextafter", "polygamma",
+    "population_count", "reciprocal", "rsqrt", "shift_left", "shift_right_arithmetic",
+    "shift_right_logical", "square", "cumprod", "reduce_prod", "sort",
 ]

@@ -357,8 +357,8 @@ def test_integer_and_bool_reduction_dtypes():
 
 
 def test_unsupported_forms_raise_clearly():
-    with pytest.raises(NotImplementedError, match="where"):
-        jnp.where(jnp.asarray([True]))
+    with pytest.raises(fl.errors.ConcretizationTypeError, match="where"):
+        fl.jit(lambda c: jnp.where(c))(jnp.asarray([True]))  # one-argument where under jit
     with pytest.raises(ValueError, match="same shape"):
         jnp.stack([jnp.ones(2), jnp.ones(3)])
     with pytest.raises(ValueError, match="cannot broadcast"):

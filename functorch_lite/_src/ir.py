@@ -112,6 +112,10 @@ def format_param(v: Any) -> str:
         return v.name
     if isinstance(v, type) and issubclass(v, np.generic):
         return np.dtype(v).name
+    if isinstance(v, Jaxpr):  # a control-flow body: indented under its equation
+        return pretty_print(v).replace("\n", "\n      ")
+    if isinstance(v, tuple) and v and all(isinstance(x, Jaxpr) for x in v):
+        return "(" + ", ".join(format_param(x) for x in v) + ")"
     return repr(v)
 
 

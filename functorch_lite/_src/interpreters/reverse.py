@@ -138,7 +138,10 @@ class ReverseTrace(Trace):
     def process_custom_jvp(self, call: Any, args: tuple) -> Any:
         primals, parents = self._split(args)
         with set_current_trace(self.parent):
-            outs = call.fun_flat(*primals)
+            # Dispatched again (not fun_flat): a transformation enclosing this one that owns
+            # the primals (fwd-over-rev) must apply the custom rule too, not differentiate the
+            # primal code.
+            outs = call(*primals)
 
         def custom(cts: list) -> list:
             # The tangent map t -> jvp(primals, t) is linear, so its VJP (taken by this same tape,

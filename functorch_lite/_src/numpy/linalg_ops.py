@@ -1,15 +1,19 @@
-"""Products: matmul, dot, vdot, inner, outer, tensordot and einsum, all on dot_general."""
+"""Products: matmul, dot, vdot, inner, outer, kron, tensordot, vecdot, cross, trace and einsum
+(``linalg_einsum``), on dot_general and elementwise products."""
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
 
+from .. import dtypes
 from ..prims import elementwise as E
 from ..prims import reduce as R
 from ..prims import shape as S
 from ..prims.linalg import dot_general
 from ._convert import asarray, promote
+from .linalg_einsum import einsum, einsum_path  # noqa: F401  (re-exported)
 from .shape_ops import broadcast_to, ravel
 
 
@@ -96,100 +100,128 @@ def tensordot(a: Any, b: Any, axes: Any = 2) -> Any:
     return dot_general(a, b, ((ca, cb), ((), ())))
 
 
-# ---- einsum --------------------------------------------------------------------------------------
-
-
-def _parse_einsum(subscripts: str, ndims: list[int]) -> tuple[list[str], str]:
-    subscripts = subscripts.replace(" ", "")
-    if "->" in subscripts:
-        lhs, out = subscripts.split("->")
-    else:
-        lhs, out = subscripts, None
-    terms = lhs.split(",")
-    if len(terms) != len(ndims):
-        raise ValueError(f"einsum: {len(terms)} terms in {subscripts!r} for {len(ndims)} operands")
-    if any("." in t for t in terms):
-        # Expand '...' with fresh capital letters.
-        ell_rank = max(n - (len(t) - 3) for t, n in zip(terms, ndims) if "..." in t)
-        fresh = "".join(chr(ord("A") + i) for i in range(ell_rank))
-        terms = [t.replace("...", fresh[ell_rank - (n - (len(t) - 3)):]) if "..." in t else t
-                 for t, n in zip(terms, ndims)]
-        if out is not None:
-            out = out.replace("...", fresh)
-    for t, n in zip(terms, ndims):
-        if len(t) != n:
-            raise ValueError(f"einsum: term {t!r} has {len(t)} indices for an operand of rank {n}")
-    if out is None:  # implicit mode: indices appearing once, sorted
-        counts: dict[str, int] = {}
-        for t in terms:
-            for c in t:
-                counts[c] = counts.get(c, 0) + 1
-        out = "".join(sorted(c for c, k in counts.items() if k == 1))
-    return terms, out
-
-
-def _diagonal_reduce(x: Any, term: str) -> tuple[Any, str]:
-    """Take the diagonal over repeated indices in one term (``'ii->i'``)."""
+def _diagonal(x: Any, offset: int, axis1: int, axis2: int) -> Any:
+    """The ``offset`` diagonal over two axes, moved to the last axis."""
     from .indexing import take_diagonal
 
-    while len(set(term)) != len(term):
-        c = next(ch for ch in term if term.count(ch) > 1)
-        i = term.index(c)
-        j = term.index(c, i + 1)
-        x = take_diagonal(x, i, j)
-        term = term[:i] + term[i + 1 : j] + term[j + 1 :] + c
-    return x, term
+    axis1, axis2 = axis1 % x.ndim, axis2 % x.ndim
+    if axis1 == axis2:
+        raise ValueError(f"diagonal: axis1 and axis2 are the same axis ({axis1}) of shape "
+                         f"{x.shape}")
+    if offset:
+        start = [0] * x.ndim
+        axis, k = (axis2, offset) if offset > 0 else (axis1, -offset)
+        start[axis] = min(k, x.shape[axis])
+        x = S.slice_(x, tuple(start), tuple(x.shape))
+    return take_diagonal(x, axis1, axis2)
 
 
-def einsum(subscripts: str, *operands: Any) -> Any:
-    """Einstein summation over operands, contracted pairwise (left to right) with dot_general.
+def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None) -> Any:
+    """Sum along a diagonal (``offset`` above the main one) of the axes ``axis1, axis2``.
 
     Example:
-        >>> einsum("ij,jk->ik", ones((2, 3)), ones((3, 4))).shape
-        (2, 4)
+        >>> trace(jnp.eye(3))
+        Array(3., dtype=float32)
     """
-    ops = promote(*[asarray(o) for o in operands])
-    terms, out = _parse_einsum(subscripts, [o.ndim for o in ops])
-    ops_terms = [_diagonal_reduce(o, t) for o, t in zip(ops, terms)]
-    # Sum out indices that appear in one operand only and not in the output.
-    def keep(c: str, skip: int) -> bool:
-        return c in out or any(c in t for k, (_, t) in enumerate(ops_terms) if k != skip)
-
-    for k, (o, t) in enumerate(ops_terms):
-        axes = tuple(i for i, c in enumerate(t) if not keep(c, k))
-        if axes:
-            ops_terms[k] = (R.reduce_sum(o, axes), "".join(c for c in t if keep(c, k)))
-    x, tx = ops_terms[0]
-    for k in range(1, len(ops_terms)):
-        y, ty = ops_terms[k]
-        later = out + "".join(t for _, t in ops_terms[k + 1 :])
-        batch = [c for c in tx if c in ty and c in later]
-        contract = [c for c in tx if c in ty and c not in later]
-        dn = ((tuple(tx.index(c) for c in contract), tuple(ty.index(c) for c in contract)),
-              (tuple(tx.index(c) for c in batch), tuple(ty.index(c) for c in batch)))
-        x = dot_general(x, y, dn)
-        tx = ("".join(batch) + "".join(c for c in tx if c not in batch and c not in contract)
-              + "".join(c for c in ty if c not in batch and c not in contract))
-        # An index only in x or y but needed later stays as a free axis.
-    extra = tuple(i for i, c in enumerate(tx) if c not in out)
-    if extra:
-        x = R.reduce_sum(x, extra)
-        tx = "".join(c for c in tx if c in out)
-    if sorted(tx) != sorted(out):
-        raise ValueError(f"einsum: output indices {out!r} do not match the operands' {tx!r}")
-    return S.transpose(x, tuple(tx.index(c) for c in out))
+    a = asarray(a)
+    if a.ndim < 2:
+        raise ValueError(f"trace: expected at least 2 dimensions, got shape {a.shape}")
+    d = _diagonal(a, operator.index(offset), axis1, axis2)
+    if dtype is not None:
+        d = S.convert_element_type(d, dtype)
+    elif d.dtype.kind in "bi" and d.dtype.itemsize < np.dtype(dtypes.default_int).itemsize:
+        d = S.convert_element_type(d, dtypes.default_int)  # numpy sums small ints as int
+    return R.reduce_sum(d, (d.ndim - 1,))
 
 
-def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
-    """Sum along a diagonal."""
-    from .indexing import take_diagonal
+def matrix_transpose(x: Any, /) -> Any:
+    """Swap the last two axes.
 
-    if offset:
-        raise NotImplementedError("trace: offset != 0 is not supported yet")
-    return R.reduce_sum(take_diagonal(asarray(a), axis1, axis2), (-1 % (asarray(a).ndim - 1),))
+    Example:
+        >>> matrix_transpose(jnp.ones((2, 3, 4))).shape
+        (2, 4, 3)
+    """
+    x = asarray(x)
+    if x.ndim < 2:
+        raise ValueError(f"matrix_transpose: expected at least 2 dimensions, got shape {x.shape}")
+    return S.transpose(x, tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2))
+
+
+def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, precision: Any = None,
+           preferred_element_type: Any = None) -> Any:
+    """Dot products of vectors along ``axis`` (the other axes broadcast).
+
+    Example:
+        >>> vecdot(jnp.ones((2, 3)), jnp.ones(3))
+        Array([3., 3.], dtype=float32)
+    """
+    del precision
+    x1, x2 = promote(asarray(x1), asarray(x2))
+    if preferred_element_type is not None:
+        x1 = S.convert_element_type(x1, preferred_element_type)
+        x2 = S.convert_element_type(x2, preferred_element_type)
+    if x1.ndim == 0 or x2.ndim == 0 or x1.shape[axis] != x2.shape[axis]:
+        raise ValueError(f"vecdot: shapes {x1.shape} and {x2.shape} must have the same size "
+                         f"along axis {axis}")
+    x1 = S.moveaxis(x1, axis, -1)
+    x2 = S.moveaxis(x2, axis, -1)
+    prod = E.mul(x1, x2)
+    return R.reduce_sum(prod, (prod.ndim - 1,))
+
+
+def kron(a: Any, b: Any) -> Any:
+    """Kronecker product: blocks ``a[i, j] * b``.
+
+    Example:
+        >>> kron(jnp.eye(2), jnp.ones((2, 2))).shape
+        (4, 4)
+    """
+    a, b = promote(asarray(a), asarray(b))
+    nd = max(a.ndim, b.ndim)
+    sa = (1,) * (nd - a.ndim) + tuple(a.shape)
+    sb = (1,) * (nd - b.ndim) + tuple(b.shape)
+    a = S.reshape(a, tuple(x for s in sa for x in (s, 1)))
+    b = S.reshape(b, tuple(x for s in sb for x in (1, s)))
+    return S.reshape(E.mul(a, b), tuple(p * q for p, q in zip(sa, sb)))
+
+
+def cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1,
+          axis: int | None = None) -> Any:
+    """Cross product of 3-vectors (or 2-vectors: the z component) along the given axes.
+
+    Example:
+        >>> cross(jnp.asarray([1.0, 0.0, 0.0]), jnp.asarray([0.0, 1.0, 0.0]))
+        Array([0., 0., 1.], dtype=float32)
+    """
+    from .indexing import getitem
+    from .shape_ops import stack
+
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = promote(asarray(a), asarray(b))
+    for name, x, ax in (("a", a, axisa), ("b", b, axisb)):
+        if x.ndim == 0 or x.shape[ax] not in (2, 3):
+            raise ValueError(f"cross: {name} must have size 2 or 3 along axis {ax}, got shape "
+                             f"{x.shape}")
+    a, b = S.moveaxis(a, axisa, -1), S.moveaxis(b, axisb, -1)
+
+    def comp(x: Any, i: int) -> Any:
+        return getitem(x, (Ellipsis, i)) if i < x.shape[-1] else 0.0
+
+    a0, a1, a2 = (comp(a, i) for i in range(3))
+    b0, b1, b2 = (comp(b, i) for i in range(3))
+    z = E.sub(E.mul(a0, b1), E.mul(a1, b0))
+    if a.shape[-1] == 2 and b.shape[-1] == 2:
+        return z
+    x = E.sub(E.mul(a1, b2), E.mul(a2, b1))
+    y = E.sub(E.mul(a2, b0), E.mul(a0, b2))
+    shape = tuple(np.broadcast_shapes(*(np.shape(c) for c in (x, y, z))))
+    out = stack([S.broadcast_to(asarray(c, a.dtype), shape) for c in (x, y, z)], axis=-1)
+    return S.moveaxis(out, -1, axisc)
 
 
 # The public names functorch_lite.numpy re-exports from this module.
 __all__ = [
-    "dot", "einsum", "inner", "matmul", "outer", "tensordot", "trace", "vdot"
+    "cross", "dot", "einsum", "einsum_path", "inner", "kron", "matmul", "matrix_transpose",
+    "outer", "tensordot", "trace", "vdot", "vecdot",
 ]

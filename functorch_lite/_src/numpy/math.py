@@ -1,4 +1,6 @@
-"""Elementwise math, comparisons and reductions with numpy's names and JAX's promotion rules."""
+"""Elementwise math, comparisons and logic with numpy's names and JAX's promotion rules.
+
+Derivative conventions at kinks and NaN-avoiding rules are listed in docs/numerics.md."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,8 +10,18 @@ import numpy as np
 
 from .. import dtypes
 from ..array import Array
-from ..core import EVAL, Primitive, Tracer, _backends_in_use, _kernel_error, _state
+from ..core import (
+    EVAL,
+    Primitive,
+    Tracer,
+    _backends_in_use,
+    _kernel_error,
+    _state,
+    concrete_or_none,
+)
+from ..errors import ConcretizationTypeError
 from ..prims import elementwise as E
+from ..prims import reduce as R
 from ..prims import shape as S
 from ._convert import asarray, promote, promote_inexact
 
@@ -126,6 +138,40 @@ ceil = _make_unary(E.ceil_p, "ceil")
 isfinite = _make_unary(E.is_finite_p, "isfinite")
 invert = _make_unary(E.not_p, "invert", inexact=False)
 bitwise_not = invert
+exp2 = _make_unary(E.exp2_p, "exp2")
+cbrt = _make_unary(E.cbrt_p, "cbrt")
+fmod = _make_binary(E.fmod_p, "fmod")
+copysign = _make_binary(E.copysign_p, "copysign", inexact=True)
+nextafter = _make_binary(E.nextafter_p, "nextafter", inexact=True)
+_left_shift = _make_binary(E.shift_left_p, "left_shift")
+_right_shift = _make_binary(E.shift_right_arithmetic_p, "right_shift")  # logical if unsigned
+
+
+def _check_integers(name: str, x: Any, y: Any) -> None:
+    for v in (x, y):
+        if not isinstance(v, int) and dtypes.dtype_of(v).kind not in "iu":
+            raise TypeError(f"{name} is defined for integer arrays only, got "
+                            f"{dtypes.dtype_of(v)}; convert with .astype(int)")
+
+
+def left_shift(x: Any, y: Any, /) -> Any:
+    """``x << y`` for integers. Example: ``left_shift(jnp.asarray([1, 2]), 3)``."""
+    _check_integers("left_shift", x, y)
+    return _left_shift(x, y)
+
+
+def right_shift(x: Any, y: Any, /) -> Any:
+    """``x >> y`` for integers: arithmetic for signed, logical for unsigned dtypes.
+    Example: ``right_shift(jnp.asarray([-8, 8]), 1)`` is ``[-4, 4]``."""
+    _check_integers("right_shift", x, y)
+    return _right_shift(x, y)
+
+
+bitwise_left_shift = left_shift
+bitwise_right_shift = right_shift
+# numpy 2's short names
+acos, asin, atan, acosh, asinh, atanh = arccos, arcsin, arctan, arccosh, arcsinh, arctanh
+atan2 = arctan2
 
 
 def logical_not(x: Any, /) -> Any:
@@ -185,12 +231,6 @@ def reciprocal(x: Any, /) -> Any:
     return E.div(1.0, x)
 
 
-def exp2(x: Any, /) -> Any:
-    """Elementwise ``2 ** x``. Example: ``exp2(jnp.asarray([1.0, 3.0]))``."""
-    (x,) = promote_inexact(x)
-    return E.exp(E.mul(x, float(np.log(2.0))))
-
-
 def log2(x: Any, /) -> Any:
     """Elementwise base-2 logarithm. Example: ``log2(jnp.asarray([8.0]))``."""
     (x,) = promote_inexact(x)
@@ -203,47 +243,406 @@ def log10(x: Any, /) -> Any:
     return E.div(E.log(x), float(np.log(10.0)))
 
 
+def _nonfinite_safe_max(x: Any, y: Any) -> Any:
+    """max(x, y) with its gradient stopped, and 0 where it is infinite (so ``x - m`` is never
+    ``inf - inf``)."""
+    m = S.stop_gradient_p.bind(E.max_(x, y))
+    return E.select(E.is_finite(m), m, 0.0)
+
+
 def logaddexp(x: Any, y: Any, /) -> Any:
-    """``log(exp(x) + exp(y))`` computed without overflow."""
+    """``log(exp(x) + exp(y))`` without overflow. Where both are -inf the value is -inf and the
+    gradient 0 (not NaN): see docs/numerics.md.
+
+    Example:
+        >>> logaddexp(asarray(1000.0), asarray(1000.0))
+        Array(1000.6931, dtype=float32)
+    """
     x, y = promote_inexact(x, y)
-    m = E.max_(x, y)
-    m = S.stop_gradient_p.bind(m)
-    return E.add(m, E.log(E.add(E.exp(E.sub(x, m)), E.exp(E.sub(y, m)))))
+    m = _nonfinite_safe_max(x, y)
+    s = E.add(E.exp(E.sub(x, m)), E.exp(E.sub(y, m)))
+    empty = E.eq(s, 0.0)  # both -inf: log(0), whose derivative 1/0 would make NaN gradients
+    log_s = E.select(empty, -np.inf, E.log(E.select(empty, 1.0, s)))
+    return E.add(m, log_s)
 
 
-def where(condition: Any, x: Any = None, y: Any = None, /) -> Any:
-    """``x`` where ``condition`` holds, else ``y`` (three-argument form).
+def logaddexp2(x: Any, y: Any, /) -> Any:
+    """``log2(2**x + 2**y)`` without overflow. Example: ``logaddexp2(x, y)``."""
+    x, y = promote_inexact(x, y)
+    return E.div(logaddexp(E.mul(x, _LN2), E.mul(y, _LN2)), _LN2)
+
+
+_LN2 = float(np.log(2.0))
+
+
+def _float_only(x: Any) -> bool:
+    return dtypes.dtype_of(x).kind in "fc"
+
+
+def isnan(x: Any, /) -> Any:
+    """True where ``x`` is NaN. Example: ``isnan(jnp.asarray([1.0, jnp.nan]))``."""
+    (x,) = promote(x)
+    x = asarray(x)
+    return E.ne(x, x)  # (False for every integer)
+
+
+def isinf(x: Any, /) -> Any:
+    """True where ``x`` is +inf or -inf. Example: ``isinf(jnp.asarray([1.0, jnp.inf]))``."""
+    x = asarray(x)
+    if not _float_only(x):
+        return E.ne(x, x)
+    return E.eq(E.abs_(x), np.inf)
+
+
+def isposinf(x: Any, /) -> Any:
+    """True where ``x`` is +inf. Example: ``isposinf(jnp.asarray([jnp.inf, -jnp.inf]))``."""
+    x = asarray(x)
+    return E.eq(x, np.inf) if _float_only(x) else E.ne(x, x)
+
+
+def isneginf(x: Any, /) -> Any:
+    """True where ``x`` is -inf. Example: ``isneginf(jnp.asarray([jnp.inf, -jnp.inf]))``."""
+    x = asarray(x)
+    return E.eq(x, -np.inf) if _float_only(x) else E.ne(x, x)
+
+
+def signbit(x: Any, /) -> Any:
+    """True where the sign bit is set (negative numbers, -0.0 and negative NaNs).
+
+    Example:
+        >>> signbit(jnp.asarray([-0.0, 0.0, -2.0]))
+        Array([ True, False,  True], dtype=bool)
+    """
+    x = asarray(x)
+    if _float_only(x):
+        return E.lt(E.copysign(1.0, x), 0.0)
+    if x.dtype.kind == "b":
+        return E.ne(x, x)
+    return E.lt(x, 0)
+
+
+def fabs(x: Any, /) -> Any:
+    """Absolute value as a float (ints and bools become the default float).
+
+    Example: ``fabs(jnp.asarray([-2, 3]))`` is ``Array([2., 3.], dtype=float32)``."""
+    (x,) = promote_inexact(x)
+    return E.abs_(x)
+
+
+def positive(x: Any, /) -> Any:
+    """``+x`` (the input, as an Array). Example: ``positive(x)``."""
+    return asarray(x)
+
+
+def trunc(x: Any, /) -> Any:
+    """Round towards zero. Example: ``trunc(jnp.asarray([-1.7, 1.7]))`` gives ``[-1., 1.]``."""
+    x = asarray(x)
+    if not _float_only(x):
+        return x
+    return E.select(E.lt(x, 0.0), E.ceil(x), E.floor(x))
+
+
+fix = trunc
+
+
+def rint(x: Any, /) -> Any:
+    """Round to the nearest integer, halves to even. Example: ``rint(jnp.asarray([0.5, 1.5]))``."""
+    (x,) = promote_inexact(x)
+    return E.round_(x)
+
+
+around = round
+
+
+def divmod(x: Any, y: Any, /) -> tuple:  # noqa: A001
+    """``(floor_divide(x, y), remainder(x, y))``. Example: ``q, r = divmod(x, 3)``."""
+    return floor_divide(x, y), remainder(x, y)
+
+
+def fmax(x: Any, y: Any, /) -> Any:
+    """Elementwise maximum that ignores NaNs (NaN only where both are NaN).
+
+    Example: ``fmax(jnp.asarray([1.0, jnp.nan]), 0.0)`` is ``[1., 0.]``."""
+    x, y = promote(x, y)
+    return E.select(isnan(y), x, E.select(isnan(x), y, E.max_(x, y)))
+
+
+def fmin(x: Any, y: Any, /) -> Any:
+    """Elementwise minimum that ignores NaNs. Example: ``fmin(x, 0.0)``."""
+    x, y = promote(x, y)
+    return E.select(isnan(y), x, E.select(isnan(x), y, E.min_(x, y)))
+
+
+def hypot(x: Any, y: Any, /) -> Any:
+    """``sqrt(x**2 + y**2)`` without overflow or underflow. The gradient at (0, 0) is 0.
+
+    Example:
+        >>> hypot(asarray(3e30), asarray(4e30))
+        Array(5.e+30, dtype=float32)
+    """
+    x, y = promote_inexact(x, y)
+    ax, ay = E.abs_(x), E.abs_(y)
+    big, small = E.max_(ax, ay), E.min_(ax, ay)
+    zero = E.eq(big, 0.0)
+    ratio = E.div(small, E.select(zero, 1.0, big))
+    out = E.mul(big, E.sqrt(E.add(1.0, E.mul(ratio, ratio))))
+    out = E.select(E.eq(big, np.inf), np.inf, out)
+    return E.select(zero, 0.0, out)
+
+
+def ldexp(x1: Any, x2: Any, /) -> Any:
+    """``x1 * 2**x2`` for an integer ``x2``. Example: ``ldexp(jnp.asarray(0.75), 3)`` is 6."""
+    (x1,) = promote_inexact(x1)
+    x1 = asarray(x1)
+    x2 = asarray(x2)
+    if x2.dtype.kind not in "iub":
+        raise TypeError(f"ldexp: the exponent x2 must be an integer array, got {x2.dtype}")
+    return E.mul(x1, E.exp2(E.convert(x2, x1.dtype)))
+
+
+def frexp(x: Any, /) -> tuple:
+    """Split ``x`` into a mantissa in [0.5, 1) (with x's sign) and an int32 exponent, so that
+    ``x == mantissa * 2**exponent``. Zero, inf and NaN give themselves and exponent 0.
+
+    Example: ``m, e = frexp(jnp.asarray([8.0]))`` gives ``m = [0.5]``, ``e = [4]``."""
+    (x,) = promote_inexact(x)
+    x = asarray(x)
+    ax = E.abs_(x)
+    regular = E.bitwise_and(E.gt(ax, 0.0), E.is_finite(x))
+    safe = E.select(regular, ax, 1.0)
+    e = E.add(E.floor(log2(safe)), 1.0)
+    m = E.div(safe, E.exp2(e))  # off by one power of two at most: log2 rounds
+    e = E.add(e, E.sub(E.convert(E.ge(m, 1.0), x.dtype), E.convert(E.lt(m, 0.5), x.dtype)))
+    mantissa = E.select(regular, E.div(x, E.exp2(e)), x)
+    exponent = E.convert(E.select(regular, e, 0.0), np.dtype(np.int32))
+    return mantissa, exponent
+
+
+def modf(x: Any, /) -> tuple:
+    """``(fractional part, integral part)``, both with x's sign. Example: ``modf(x)``."""
+    (x,) = promote_inexact(x)
+    whole = trunc(x)
+    infinite = isinf(x)
+    finite_x = E.select(infinite, 0.0, x)  # (inf - inf would be NaN: the fraction of inf is 0)
+    frac = E.select(infinite, E.copysign(0.0, x), E.sub(finite_x, trunc(finite_x)))
+    return frac, whole
+
+
+def deg2rad(x: Any, /) -> Any:
+    """Degrees to radians. Example: ``deg2rad(jnp.asarray(180.0))`` is pi."""
+    (x,) = promote_inexact(x)
+    return E.mul(x, float(np.pi / 180.0))
+
+
+def rad2deg(x: Any, /) -> Any:
+    """Radians to degrees. Example: ``rad2deg(jnp.asarray(jnp.pi))`` is 180."""
+    (x,) = promote_inexact(x)
+    return E.mul(x, float(180.0 / np.pi))
+
+
+radians = deg2rad
+degrees = rad2deg
+
+
+def sinc(x: Any, /) -> Any:
+    """The normalized sinc ``sin(pi x) / (pi x)``, 1 at 0, with exact derivatives there
+    (sinc'(0) = 0, sinc''(0) = -pi**2 / 3).
+
+    Example:
+        >>> sinc(asarray([0.0, 0.5]))
+        Array([1.       , 0.6366198], dtype=float32)
+    """
+    (x,) = promote_inexact(x)
+    x = asarray(x)
+    at_zero = E.eq(x, 0.0)
+    px = E.mul(E.select(at_zero, 1.0, x), float(np.pi))
+    # At 0 the Taylor polynomial stands in: same value and first four derivatives as sinc.
+    pz = E.mul(x, float(np.pi))
+    pz2 = E.mul(pz, pz)
+    taylor = E.add(1.0, E.mul(pz2, E.add(-1.0 / 6.0, E.mul(pz2, 1.0 / 120.0))))
+    return E.select(at_zero, taylor, E.div(E.sin(px), px))
+
+
+def float_power(x: Any, y: Any, /) -> Any:
+    """``x ** y`` computed in floating point (ints become the default float).
+
+    Example: ``float_power(jnp.asarray([2, 3]), 2)`` is ``[4., 9.]``."""
+    x, y = promote_inexact(x, y)
+    return E.pow_(x, y)
+
+
+pow = power  # noqa: A001
+
+
+def logical_xor(x: Any, y: Any, /) -> Any:
+    """Elementwise logical exclusive or (the result is bool). Example: ``logical_xor(a, b)``."""
+    return bitwise_xor(asarray(x, bool), asarray(y, bool))
+
+
+def nan_to_num(x: Any, copy: bool = True, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Any:
+    """Replace NaN by ``nan`` and infinities by ``posinf``/``neginf`` (the dtype's largest
+    finite values by default). The gradient flows through the finite entries.
+
+    Example:
+        >>> nan_to_num(asarray([jnp.nan, jnp.inf, 1.0]))
+        Array([0.0000000e+00, 3.4028235e+38, 1.0000000e+00], dtype=float32)
+    """
+    del copy  # Arrays are immutable
+    x = asarray(x)
+    if not _float_only(x):
+        return x
+    info = np.finfo(x.dtype)
+    posinf = float(info.max) if posinf is None else float(posinf)
+    neginf = float(info.min) if neginf is None else float(neginf)
+    out = E.select(E.eq(x, np.inf), posinf, x)
+    out = E.select(E.eq(x, -np.inf), neginf, out)
+    return E.select(E.ne(x, x), float(nan), out)
+
+
+def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Any:
+    """``|a - b| <= atol + rtol * |b|`` elementwise; equal infinities are close, NaNs are not
+    (unless ``equal_nan``). Example: ``isclose(x, y, atol=1e-6)``."""
+    a, b = promote_inexact(a, b)
+    a, b = asarray(a), asarray(b)
+    tol = E.add(float(atol), E.mul(float(rtol), E.abs_(b)))
+    near = E.le(E.abs_(E.sub(a, b)), tol)
+    finite = E.bitwise_and(E.is_finite(a), E.is_finite(b))
+    out = E.select(finite, near, E.eq(a, b))
+    if equal_nan:
+        out = E.bitwise_or(out, E.bitwise_and(E.ne(a, a), E.ne(b, b)))
+    return out
+
+
+def _all(x: Any) -> Any:
+    return R.reduce_min(x, tuple(range(x.ndim)))
+
+
+def allclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> Any:
+    """True (a bool Array) when every element is ``isclose``. Example: ``allclose(x, y)``."""
+    return _all(isclose(a, b, rtol, atol, equal_nan))
+
+
+def array_equal(a1: Any, a2: Any, equal_nan: bool = False) -> Any:
+    """True (a bool Array) when the shapes match and every element is equal.
+
+    Example: ``array_equal(jnp.asarray([1, 2]), jnp.asarray([1, 2]))`` is ``Array(True)``."""
+    a1, a2 = asarray(a1), asarray(a2)
+    if a1.shape != a2.shape:
+        return asarray(False)
+    a1, a2 = promote(a1, a2)
+    same = E.eq(a1, a2)
+    if equal_nan:
+        same = E.bitwise_or(same, E.bitwise_and(isnan(a1), isnan(a2)))
+    return _all(same)
+
+
+def array_equiv(a1: Any, a2: Any) -> Any:
+    """True (a bool Array) when the arrays broadcast together and are equal everywhere."""
+    a1, a2 = asarray(a1), asarray(a2)
+    try:
+        np.broadcast_shapes(a1.shape, a2.shape)
+    except ValueError:
+        return asarray(False)
+    return _all(equal(a1, a2))
+
+
+def _real_only(name: str, x: Any) -> Any:
+    x = asarray(x)
+    if x.dtype.kind == "c":
+        raise NotImplementedError(f"{name}: complex arrays are not supported yet")
+    return x
+
+
+def conjugate(x: Any, /) -> Any:
+    """The complex conjugate: ``x`` itself for real arrays. Example: ``conj(x)``."""
+    return _real_only("conjugate", x)
+
+
+conj = conjugate
+
+
+def real(val: Any, /) -> Any:
+    """The real part: ``val`` itself for real arrays. Example: ``real(x)``."""
+    return _real_only("real", val)
+
+
+def imag(val: Any, /) -> Any:
+    """The imaginary part: zeros for real arrays. Example: ``imag(x)``."""
+    from .creation import zeros_like
+
+    return zeros_like(_real_only("imag", val))
+
+
+def where(condition: Any, x: Any = None, y: Any = None, /, *, size: int | None = None,
+          fill_value: Any = None) -> Any:
+    """``x`` where ``condition`` holds, else ``y``; with only ``condition``, the indices of its
+    nonzero elements (``nonzero(condition)``), which needs a concrete condition (not under jit).
 
     Example:
         >>> where(asarray([True, False]), 1.0, 0.0)
         Array([1., 0.], dtype=float32)
+        >>> where(asarray([0, 3, 5]))
+        (Array([1, 2], dtype=int32),)
     """
+    if x is None and y is None:
+        from .indexing import nonzero
+
+        if size is None and isinstance(condition, Tracer) and concrete_or_none(condition) is None:
+            raise ConcretizationTypeError(
+                "where(condition) with one argument returns arrays whose size depends on the "
+                f"values of condition (shape {condition.shape}), which are not known under "
+                "jit/vmap. Use the three-argument where(condition, x, y), or "
+                "nonzero(condition, size=...) / where(condition, size=...) with a static size."
+            )
+        if size is None:
+            return nonzero(condition)
+        return nonzero(condition, size=size, fill_value=fill_value)
     if x is None or y is None:
-        raise NotImplementedError(
-            "where(condition) with one argument (nonzero) is not supported yet; pass x and y"
-        )
+        raise ValueError("where: pass both x and y, or neither (where(condition) is nonzero)")
     c = asarray(condition, bool)
     x, y = promote(x, y)
     return E.select(c, x, y)
 
 
-def clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
-    """Limit values to ``[a_min, a_max]``. Example: ``clip(x, 0.0, 1.0)``."""
-    out = a
-    if a_min is not None:
-        out = maximum(out, a_min)
-    if a_max is not None:
-        out = minimum(out, a_max)
-    return asarray(out)
+def clip(arr: Any = None, /, min: Any = None, max: Any = None, *,  # noqa: A002
+         a: Any = None, a_min: Any = None, a_max: Any = None) -> Any:
+    """Limit values to ``[min, max]`` (either may be None). ``a``, ``a_min`` and ``a_max`` are
+    the older numpy names, still accepted. At a bound the gradient is split like
+    maximum/minimum's (half to each side).
 
+    Example:
+        >>> clip(asarray([-1.0, 0.5, 2.0]), 0.0, 1.0)
+        Array([0. , 0.5, 1. ], dtype=float32)
+    """
+    arr = a if arr is None else arr
+    if arr is None:
+        raise TypeError("clip: pass the array to clip as the first argument")
+    lo = a_min if min is None else min
+    hi = a_max if max is None else max
+    out = asarray(arr)
+    if lo is not None:
+        out = maximum(out, lo)
+    if hi is not None:
+        out = minimum(out, hi)
+    return out
 
 # The public names functorch_lite.numpy re-exports from this module.
 __all__ = [
-    "abs", "absolute", "add", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
-    "arctanh", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "ceil", "clip", "cos",
-    "cosh", "divide", "equal", "exp", "exp2", "expm1", "floor", "floor_divide", "greater",
-    "greater_equal", "heaviside", "invert", "isfinite", "less", "less_equal", "log", "log10",
-    "log1p", "log2", "logaddexp", "logical_and", "logical_not", "logical_or", "maximum", "minimum",
-    "mod", "multiply", "negative", "not_equal", "power", "reciprocal", "remainder", "round",
-    "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "true_divide", "where"
+    "abs", "absolute", "acos", "acosh", "add", "allclose", "arccos", "arccosh", "arcsin",
+    "arcsinh", "arctan", "arctan2", "arctanh", "around", "array_equal", "array_equiv", "asin",
+    "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_left_shift", "bitwise_not",
+    "bitwise_or", "bitwise_right_shift", "bitwise_xor", "cbrt", "ceil", "clip", "conj",
+    "conjugate", "copysign", "cos", "cosh", "deg2rad", "degrees", "divide", "divmod", "equal",
+    "exp", "exp2", "expm1", "fabs", "fix", "float_power", "floor", "floor_divide", "fmax", "fmin",
+    "fmod", "frexp", "greater", "greater_equal", "heaviside", "hypot", "imag", "invert",
+    "isclose", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "ldexp", "left_shift",
+    "less", "less_equal", "log", "log10", "log1p", "log2", "logaddexp", "logaddexp2",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "mod",
+    "modf", "multiply", "nan_to_num", "negative", "nextafter", "not_equal", "positive", "pow",
+    "power", "rad2deg", "radians", "real", "reciprocal", "remainder", "right_shift", "rint",
+    "round", "sign", "signbit", "sin", "sinc", "sinh", "sqrt", "square", "subtract", "tan",
+    "tanh", "true_divide", "trunc", "where",
 ]

@@ -6,7 +6,7 @@ from typing import Any
 from ..array import Array
 from ..core import Tracer
 from ..prims import elementwise as E
-from . import indexing, linalg_ops, math, reductions, shape_ops
+from . import creation, indexing, linalg_ops, math, reductions, shape_ops, sorting
 from ._convert import asarray
 
 
@@ -47,7 +47,7 @@ _BINARY = {
     "add": math.add, "sub": math.subtract, "mul": math.multiply, "truediv": math.true_divide,
     "floordiv": math.floor_divide, "mod": math.remainder, "pow": math.power,
     "matmul": linalg_ops.matmul, "and": math.bitwise_and, "or": math.bitwise_or,
-    "xor": math.bitwise_xor,
+    "xor": math.bitwise_xor, "lshift": math.left_shift, "rshift": math.right_shift,
 }
 _COMPARE = {
     "eq": math.equal, "ne": math.not_equal, "lt": math.less, "le": math.less_equal,
@@ -56,7 +56,7 @@ _COMPARE = {
 
 _METHODS = {
     "__neg__": math.negative,
-    "__pos__": lambda self: self,
+    "__pos__": math.positive,
     "__abs__": math.absolute,
     "__invert__": math.invert,
     "__getitem__": indexing.getitem,
@@ -86,10 +86,27 @@ _METHODS = {
     "all": reductions.all,
     "any": reductions.any,
     "clip": math.clip,
+    "prod": reductions.prod,
+    "cumprod": reductions.cumprod,
+    "ptp": reductions.ptp,
+    "sort": sorting.sort,
+    "argsort": sorting.argsort,
+    "argpartition": sorting.argpartition,
+    "searchsorted": sorting.searchsorted,
+    "take": indexing.take,
+    "repeat": shape_ops.repeat,
+    "nonzero": indexing.nonzero,
+    "diagonal": creation.diagonal,
+    "trace": linalg_ops.trace,
+    "compress": lambda self, condition, axis=None, **kw: indexing.compress(condition, self, axis,
+                                                                          **kw),
+    "choose": lambda self, choices, mode="raise": indexing.choose(self, choices, mode=mode),
     "dot": linalg_ops.dot,
     "round": math.round,
-    "conj": lambda self: self,
-    "real": property(lambda self: self),
+    "conj": math.conjugate,
+    "conjugate": math.conjugate,
+    "real": property(math.real),
+    "imag": property(math.imag),
 }
 
 

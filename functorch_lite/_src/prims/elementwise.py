@@ -15,7 +15,10 @@ import numpy as np
 
 from .. import dtypes
 from ..core import ZERO_DERIVATIVE, Primitive, ShapedArray
+from . import _special_kernels as K
 from . import shape as S
+
+_LN2 = float(np.log(2.0))
 
 # ---- shape/dtype rules ---------------------------------------------------------------------------
 
@@ -260,6 +263,42 @@ def _rem_dy(g, out, x, y):
 
 rem_p = def_elementwise("rem", "remainder", (lambda g, o, x, y: g, _rem_dy))
 floor_divide_p = def_elementwise("floor_divide", "floor_divide", ZERO_DERIVATIVE)
+def _fmod_dy(g, out, x, y):
+    # C's fmod is x - y * trunc(x / y) (the sign of x): d/dy = -trunc(x / y).
+    q = div(x, y)
+    return neg(mul(g, select(lt(q, 0.0), ceil(q), floor(q))))
+
+
+fmod_p = def_elementwise("fmod", "fmod", (lambda g, o, x, y: g, _fmod_dy))
+# copysign(x, y) = |x| with y's sign bit: d/dx = sign(x) * sign(out) (0 at x == 0, as abs').
+copysign_p = def_elementwise(
+    "copysign", "copysign", (lambda g, o, x, y: mul(g, mul(sign(x), sign(o))), None))
+nextafter_p = def_elementwise("nextafter", "nextafter", ZERO_DERIVATIVE)
+_INT_ONLY = "shifts are defined for integer arrays only; convert with .astype(int)"
+shift_left_p = def_elementwise("shift_left", "left_shift", ZERO_DERIVATIVE, bool_fix=_INT_ONLY)
+# numpy's right_shift is arithmetic on signed and logical on unsigned integers.
+shift_right_arithmetic_p = def_elementwise("shift_right_arithmetic", "right_shift",
+                                           ZERO_DERIVATIVE, bool_fix=_INT_ONLY)
+
+
+def _shift_right_logical_kernel(xp):
+    def impl(x, y):
+        dt = x.dtype if hasattr(x, "dtype") else y.dtype  # (one of them may be a weak int)
+        udt = np.dtype(f"uint{dt.itemsize * 8}")
+        shifted = xp.right_shift(xp.asarray(x, dtype=dt).astype(udt),
+                                 xp.asarray(y, dtype=dt).astype(udt))
+        return shifted.astype(dt)
+
+    return impl
+
+
+shift_right_logical_p = def_elementwise("shift_right_logical", None, ZERO_DERIVATIVE,
+                                        kernel=_shift_right_logical_kernel,
+                                        bool_fix=_INT_ONLY)
+population_count_p = def_elementwise(
+    "population_count", None, ZERO_DERIVATIVE, bool_fix=_INT_ONLY,
+    kernel=lambda xp: lambda x: xp.bitwise_count(  # (of the two's-complement bits)
+        x.astype(np.dtype(f"uint{x.dtype.itemsize * 8}"))).astype(x.dtype))
 # heaviside(x, h): 0 for x < 0, h at x == 0, 1 for x > 0 (floats only, like numpy's).
 
 
@@ -324,6 +363,37 @@ atanh_p = def_elementwise("atanh", "arctanh", (lambda g, o, x: div(g, sub(1.0, m
 sqrt_p = def_elementwise("sqrt", "sqrt", (lambda g, o, x: div(mul(g, 0.5), o),))
 # NOTE: abs'(0) is 0 (sign(0) = 0), matching JAX.
 abs_p = def_elementwise("abs", "abs", (lambda g, o, x: mul(g, sign(x)),))
+
+exp2_p = def_elementwise("exp2", "exp2", (lambda g, o, x: mul(g, mul(o, _LN2)),))
+# NOTE: cbrt'(0) is +inf, like sqrt'(0).
+cbrt_p = def_elementwise("cbrt", "cbrt", (lambda g, o, x: div(g, mul(3.0, mul(o, o))),))
+
+# ---- special functions (kernels in _special_kernels.py: numpy has none) -------------------------
+
+_TWO_OVER_SQRT_PI = 2.0 / float(np.sqrt(np.pi))
+_SQRT_PI_OVER_2 = float(np.sqrt(np.pi)) / 2.0
+
+
+def _erf_d(g, out, x):
+    return mul(g, mul(_TWO_OVER_SQRT_PI, exp(neg(mul(x, x)))))
+
+
+erf_p = def_elementwise("erf", None, (_erf_d,), kernel=K.erf_kernel)
+erfc_p = def_elementwise("erfc", None, (lambda g, o, x: neg(_erf_d(g, o, x)),),
+                         kernel=K.erfc_kernel)
+# erf_inv'(y) = sqrt(pi)/2 * exp(erf_inv(y)^2)
+erf_inv_p = def_elementwise(
+    "erf_inv", None, (lambda g, o, x: mul(g, mul(_SQRT_PI_OVER_2, exp(mul(o, o)))),),
+    kernel=K.erf_inv_kernel)
+lgamma_p = def_elementwise("lgamma", None, (lambda g, o, x: mul(g, digamma(x)),),
+                           kernel=K.lgamma_kernel)
+digamma_p = def_elementwise("digamma", None, (lambda g, o, x: mul(g, polygamma(1, x)),),
+                            kernel=K.digamma_kernel)
+# polygamma(n, x) for a static integer n >= 1; its derivative is polygamma(n + 1, x), so every
+# order of derivative of lgamma and digamma is available.
+polygamma_p = def_elementwise("polygamma", None,
+                              (lambda g, o, x, *, n: mul(g, polygamma(n + 1, x)),),
+                              kernel=K.polygamma_kernel)
 
 sign_p = def_elementwise("sign", "sign", ZERO_DERIVATIVE)
 floor_p = def_elementwise("floor", "floor", ZERO_DERIVATIVE)
@@ -419,6 +489,27 @@ ceil = _unary_bind(ceil_p)
 round_ = _unary_bind(round_p)
 is_finite = _unary_bind(is_finite_p)
 bitwise_not = _unary_bind(not_p)
+
+
+fmod = _binary_bind(fmod_p)
+copysign = _binary_bind(copysign_p)
+nextafter = _binary_bind(nextafter_p)
+shift_left = _binary_bind(shift_left_p)
+shift_right_arithmetic = _binary_bind(shift_right_arithmetic_p)
+shift_right_logical = _binary_bind(shift_right_logical_p)
+population_count = _unary_bind(population_count_p)
+exp2 = _unary_bind(exp2_p)
+cbrt = _unary_bind(cbrt_p)
+erf = _unary_bind(erf_p)
+erfc = _unary_bind(erfc_p)
+erf_inv = _unary_bind(erf_inv_p)
+lgamma = _unary_bind(lgamma_p)
+digamma = _unary_bind(digamma_p)
+
+
+def polygamma(n: int, x: Any) -> Any:
+    """The n-th derivative of digamma (n >= 1, a Python int)."""
+    return polygamma_p.bind(x, n=n)
 
 
 def integer_pow(x: Any, y: int) -> Any:

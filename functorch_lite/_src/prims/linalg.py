@@ -173,3 +173,7 @@ def dot_general(x: Any, y: Any, dimension_numbers: Any) -> Any:
     (lc, rc), (lb, rb) = dimension_numbers
     dn = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
     return dot_general_p.bind(x, y, dimension_numbers=dn)
+
+
+# The decomposition primitives (solve, det, cholesky, eigh, svd, qr) register on import.
+from . import linalg_decomp  # noqa: E402, F401
