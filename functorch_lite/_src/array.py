@@ -115,6 +115,44 @@ class Array:
     def copy(self) -> Array:
         return Array(self._value.copy())
 
+    # ---- devices & DLPack (the Array API standard) ----------------------------------------------
+    def to_device(self, device: Any, /, *, stream: Any = None) -> Array:
+        """This array on ``device`` (``"cpu"`` or ``"gpu"``): itself if it is already there."""
+        check_device(device)
+        if device is None or device == self.device:
+            return self
+        if device == "cpu":
+            return Array(_to_numpy(self._value).copy())
+        from .backends import cupy_or_none
+
+        cupy = cupy_or_none()
+        if cupy is None:
+            raise ValueError("to_device: no GPU is available (cupy sees none); use 'cpu'")
+        from .core import _backends_in_use
+
+        _backends_in_use["cupy"] = True
+        return Array(cupy.asarray(self._value))
+
+    def __dlpack__(self, *, stream: Any = None, max_version: Any = None, dl_device: Any = None,
+                   copy: bool | None = None) -> Any:
+        # Export a read-only view, so a consumer cannot write into this immutable Array. A
+        # consumer of the old protocol (no max_version) cannot be told "read-only": it gets a
+        # private copy instead, unless it asked for copy=False.
+        kwargs = {"max_version": max_version, "dl_device": dl_device, "copy": copy}
+        if not isinstance(self._value, (np.ndarray, np.generic)):  # cupy: pass through
+            return self._value.__dlpack__(stream=stream, **kwargs)
+        view = np.asarray(self._value).view()
+        view.flags.writeable = False
+        try:
+            return view.__dlpack__(stream=stream, **kwargs)
+        except BufferError:
+            if copy is False:
+                raise
+            return np.array(view, copy=True).__dlpack__(stream=stream, **kwargs)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        return self._value.__dlpack_device__()
+
     def block_until_ready(self) -> Array:
         """No-op on numpy (computation is synchronous); kept for JAX compatibility."""
         return self
@@ -152,6 +190,29 @@ class Array:
         if self._value.ndim == 0:
             return format(self.item(), spec)
         return format(str(self), spec)
+
+
+_DEVICES = ("cpu", "gpu")
+
+
+def check_device(device: Any) -> None:
+    """Raise ValueError unless ``device`` is None or a device name (``"cpu"``, ``"gpu"``)."""
+    if device is not None and device not in _DEVICES:
+        raise ValueError(
+            f"unknown device {device!r}: functorch_lite's devices are 'cpu' and 'gpu' "
+            "(the values of Array.device)"
+        )
+
+
+def on_device(x: Any, device: Any) -> Any:
+    """``x`` placed on ``device`` (None: where it is). Tracers stay as they are: a traced value
+    lives where its inputs live."""
+    if device is None:
+        return x
+    if type(x) is Array:
+        return x.to_device(device)
+    check_device(device)
+    return x
 
 
 def _to_numpy(value: Any) -> np.ndarray:

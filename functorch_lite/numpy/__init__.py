@@ -6,6 +6,7 @@ public names in ``__all__``; this module re-exports them all.
 import numpy as _np
 
 from .._src.array import Array as ndarray  # noqa: F401  (in __all__ below)
+from .._src.numpy import array_api as _array_api
 from .._src.numpy import creation as _creation
 from .._src.numpy import indexing as _indexing
 from .._src.numpy import linalg_ops as _linalg_ops
@@ -13,7 +14,10 @@ from .._src.numpy import math as _math
 from .._src.numpy import reductions as _reductions
 from .._src.numpy import shape_ops as _shape_ops
 from .._src.numpy import sorting as _sorting
+from .._src.numpy import unsupported as _unsupported
 from .._src.numpy._convert import asarray  # noqa: F401  (in __all__ below)
+from .._src.numpy.array_api import *  # noqa: F403
+from .._src.numpy.array_api import __array_api_version__, __array_namespace_info__  # noqa: F401
 from .._src.numpy.creation import *  # noqa: F403
 from .._src.numpy.indexing import *  # noqa: F403
 from .._src.numpy.linalg_ops import *  # noqa: F403
@@ -21,6 +25,7 @@ from .._src.numpy.math import *  # noqa: F403
 from .._src.numpy.reductions import *  # noqa: F403
 from .._src.numpy.shape_ops import *  # noqa: F403
 from .._src.numpy.sorting import *  # noqa: F403
+from .._src.numpy.unsupported import *  # noqa: F403
 from . import linalg  # noqa: F401  (in __all__ below)
 
 # dtypes, as in jax.numpy
@@ -33,7 +38,8 @@ dtype = _np.dtype
 pi, e, inf, nan = _np.pi, _np.e, _np.inf, _np.nan
 newaxis = None
 
-_FAMILIES = (_creation, _indexing, _linalg_ops, _math, _reductions, _shape_ops, _sorting)
+_FAMILIES = (_array_api, _creation, _indexing, _linalg_ops, _math, _reductions, _shape_ops,
+             _sorting, _unsupported)
 
 __all__ = sorted(
     [name for family in _FAMILIES for name in family.__all__]

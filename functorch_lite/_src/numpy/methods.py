@@ -3,11 +3,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..array import Array
+from ..array import Array, on_device
 from ..core import Tracer
 from ..prims import elementwise as E
 from . import creation, indexing, linalg_ops, math, reductions, shape_ops, sorting
 from ._convert import asarray
+
+
+def _array_namespace(self, /, *, api_version: str | None = None) -> Any:
+    """The Array API namespace of this array: ``functorch_lite.numpy``."""
+    from . import array_api
+
+    if api_version is not None and api_version not in array_api._API_VERSIONS:
+        raise ValueError(
+            f"__array_namespace__: api_version {api_version!r} is not supported; "
+            f"use one of {array_api._API_VERSIONS} or None"
+        )
+    import functorch_lite.numpy
+
+    return functorch_lite.numpy
+
+
+def _tracer_device(self) -> str:
+    """The device of the value behind a tracer ("cpu" while staging for jit: jit runs on the
+    devices of its arguments)."""
+    from ..errors import ConcretizationTypeError
+
+    try:
+        return self.to_concrete().device
+    except ConcretizationTypeError:
+        return "cpu"
+
+
+def _tracer_to_device(self, device: Any, /, *, stream: Any = None) -> Any:
+    return on_device(self, device)
 
 
 def _swap(f):
@@ -107,7 +136,10 @@ _METHODS = {
     "conjugate": math.conjugate,
     "real": property(math.real),
     "imag": property(math.imag),
+    "__array_namespace__": _array_namespace,
 }
+# Array defines these itself (they read its concrete value).
+_TRACER_ONLY = {"device": property(_tracer_device), "to_device": _tracer_to_device}
 
 
 def install() -> None:
@@ -120,6 +152,9 @@ def install() -> None:
             setattr(cls, f"__{name}__", _checked(fn, name))
         for name, fn in _METHODS.items():
             setattr(cls, name, fn)
+        if cls is Tracer:
+            for name, fn in _TRACER_ONLY.items():
+                setattr(cls, name, fn)
         # __eq__ is elementwise, so instances stay unhashable.
         cls.__hash__ = None  # type: ignore[assignment]
 
