@@ -145,7 +145,7 @@ class Primitive:
         if trace is EVAL:
             # Inlined fast path for the commonest eager case (every backward-pass operation of
             # an eager grad lands here): concrete numpy Arrays, maybe a float, no params.
-            if not params and not _backends_in_use["cupy"]:
+            if not _backends_in_use["cupy"] and not self.multiple_results:
                 n = len(args)
                 a = args[0]
                 if a.__class__ is Array:
@@ -154,12 +154,12 @@ class Primitive:
                         if b.__class__ is Array or b.__class__ is float:
                             try:
                                 return Array(self.impl(a._value, b if b.__class__ is float
-                                                       else b._value))
+                                                       else b._value, **params))
                             except Exception as e:
                                 raise _kernel_error(self, args, params, e) from e
-                    elif n == 1 and not self.multiple_results:
+                    elif n == 1:
                         try:
-                            return Array(self.impl(a._value))
+                            return Array(self.impl(a._value, **params))
                         except Exception as e:
                             raise _kernel_error(self, args, params, e) from e
             return eval_apply(self, args, params)

@@ -8,6 +8,8 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from .array import Array
+
 _registry: dict[type, tuple[Callable, Callable]] = {}
 
 
@@ -44,11 +46,12 @@ def register_pytree_node_class(cls: type) -> type:
 
 register_pytree_node(tuple, lambda t: (t, None), lambda _, c: tuple(c))
 register_pytree_node(list, lambda t: (t, None), lambda _, c: list(c))
-register_pytree_node(
-    dict,
-    lambda d: (tuple(d[k] for k in sorted(d)), tuple(sorted(d))),
-    lambda keys, c: dict(zip(keys, c)),
-)
+def _flatten_dict(d: dict) -> tuple:
+    keys = sorted(d)
+    return [d[k] for k in keys], tuple(keys)
+
+
+register_pytree_node(dict, _flatten_dict, lambda keys, c: dict(zip(keys, c)))
 register_pytree_node(
     OrderedDict,
     lambda d: (tuple(d.values()), tuple(d.keys())),
@@ -69,13 +72,24 @@ def _is_namedtuple(x: Any) -> bool:
 class PyTreeDef:
     """The structure of a pytree, without its leaves. Hashable and comparable."""
 
-    __slots__ = ("kind", "aux", "children", "num_leaves", "_key_cache", "_hash")
+    __slots__ = ("kind", "aux", "children", "num_leaves", "flat", "_key_cache", "_hash")
 
     def __init__(self, kind: Any, aux: Any, children: tuple):
         self.kind = kind  # None for a leaf
         self.aux = aux
         self.children = children
-        self.num_leaves = 1 if kind is None else sum(c.num_leaves for c in children)
+        if kind is None:
+            self.num_leaves, self.flat = 1, False
+        else:
+            n, flat = 0, True
+            for c in children:
+                n += c.num_leaves
+                flat = flat and c.kind is None
+            self.num_leaves = n
+            # A container of leaves only (a dict of parameters, a tuple of arrays): rebuilt
+            # without recursing, since every pytree argument of grad/jit is flattened and
+            # rebuilt on each call.
+            self.flat = flat
         self._key_cache = None
         self._hash = None
 
@@ -123,6 +137,9 @@ def _flatten(x: Any, leaves: list, is_leaf: Callable | None) -> PyTreeDef:
         leaves.append(x)
         return LEAF
     t = type(x)
+    if t is Array:  # the commonest leaf, answered before the registry lookups
+        leaves.append(x)
+        return LEAF
     entry = _registry.get(t)
     if entry is None:
         if _is_namedtuple(x):
@@ -168,7 +185,10 @@ def tree_unflatten(treedef: PyTreeDef, leaves: Any) -> Any:
 def _build(td: PyTreeDef, it) -> Any:
     if td.kind is None:
         return next(it)
-    children = [_build(c, it) for c in td.children]
+    if td.flat:
+        children = [next(it) for _ in td.children]
+    else:
+        children = [_build(c, it) for c in td.children]
     if td.kind in _registry:
         return _registry[td.kind][1](td.aux, children)
     return td.kind(*children)  # namedtuple

@@ -11,10 +11,13 @@ from .. import dtypes
 from ..prims import elementwise as E
 from ..prims import reduce as R
 from ..prims import shape as S
-from ..prims.linalg import dot_general
+from ..prims.linalg import dot_general, dot_general_p
 from ._convert import asarray, promote
 from .linalg_einsum import einsum, einsum_path  # noqa: F401  (re-exported)
 from .shape_ops import broadcast_to, ravel
+
+# matmul's dimension numbers when b has no batch axes, by a's rank (a's last axis with b's first).
+_MATMUL_DN = {n: (((n - 1,), (0,)), ((), ())) for n in range(1, 33)}
 
 
 def matmul(a: Any, b: Any, /) -> Any:
@@ -39,7 +42,7 @@ def matmul(a: Any, b: Any, /) -> Any:
             f"of the second ({k_b}). Transpose one operand (x.T) or check the layer sizes."
         )
     if b.ndim <= 2:  # no batch axes on b: contract a's last axis with b's first/only one
-        return dot_general(a, b, (((a.ndim - 1,), (0,)), ((), ())))
+        return dot_general_p.bind(a, b, dimension_numbers=_MATMUL_DN[a.ndim])
     if a.ndim == 1:
         return dot_general(a, b, (((0,), (b.ndim - 2,)), ((), ())))
     batch = tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))

@@ -170,9 +170,18 @@ def dot_general(x: Any, y: Any, dimension_numbers: Any) -> Any:
 
     Example: ``lax.dot_general(a, b, (((1,), (0,)), ((), ())))`` is ``a @ b`` for matrices.
     """
-    (lc, rc), (lb, rb) = dimension_numbers
-    dn = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
+    try:
+        dn = _canonical_dimension_numbers(dimension_numbers)
+    except TypeError:  # lists are not hashable: canonicalise without the cache
+        dn = _canonical_dimension_numbers.__wrapped__(dimension_numbers)
     return dot_general_p.bind(x, y, dimension_numbers=dn)
+
+
+@functools.lru_cache(maxsize=1024)
+def _canonical_dimension_numbers(dimension_numbers: Any) -> tuple:
+    # Cached: every matmul and every dot_general VJP passes through here.
+    (lc, rc), (lb, rb) = dimension_numbers
+    return ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
 
 
 # The decomposition primitives (solve, det, cholesky, eigh, svd, qr) register on import.
