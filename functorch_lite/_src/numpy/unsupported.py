@@ -54,6 +54,23 @@ UNSUPPORTED: tuple[tuple[str, str], ...] = (
     ("histogramdd", "use histogram on each axis, or bincount of combined bin indices"),
     ("packbits", "use shifts and bitwise_or on uint8 arrays"),
     ("unpackbits", "use right_shift(x[..., None], arange(8)[::-1]) & 1 on uint8 arrays"),
+    # Not implemented yet: each has a short composite alternative.
+    ("apply_along_axis", "not implemented yet; use vmap(func, in_axes=axis) over the other axes"),
+    ("apply_over_axes", "not implemented yet; apply the reduction to each axis in a loop"),
+    ("vectorize", "not implemented yet; use vmap (nested once per broadcast dimension)"),
+    ("block", "not implemented yet; use nested concatenate calls"),
+    ("delete", "not implemented yet; use take(x, kept_indices, axis) or a boolean mask"),
+    ("trim_zeros", "not implemented yet (data-dependent shape); slice with nonzero(x)"),
+    ("mask_indices", "not implemented yet; use nonzero(mask_func(ones((n, n)), k))"),
+    ("piecewise", "not implemented yet; use select(condlist, [f(x) for f in funclist])"),
+    ("cov", "not implemented yet; use (x - mean) @ (x - mean).T / (n - 1)"),
+    ("corrcoef", "not implemented yet; normalise the covariance by outer(std, std)"),
+    ("gradient", "not implemented yet; use (x[2:] - x[:-2]) / 2 and one-sided ends"),
+    ("interp", "not implemented yet; use searchsorted and a linear blend of neighbours"),
+    ("unwrap", "not implemented yet; use cumsum of the 2*pi corrections of diff(p)"),
+    ("poly", "not implemented yet; multiply (x - r) factors with polymul"),
+    ("polydiv", "not implemented yet"),
+    ("polyfit", "not implemented yet; use linalg.lstsq(vander(x, deg + 1), y)"),
 )
 
 
