@@ -120,10 +120,10 @@ def _weak_or_dtype(x: Any) -> Any:
     """result_type's operands: Python scalars (and the types int/float/complex) stay weak."""
     if dtypes.is_python_scalar(x) or isinstance(x, (Array, Tracer)):
         return x
-    if x in (int, float, complex, builtins.bool):
-        return x()  # the weak scalar of that kind: 0, 0.0, 0j, False
     if isinstance(x, (np.ndarray, np.generic)):
         return np.empty((), x.dtype)
+    if x is int or x is float or x is complex or x is builtins.bool:
+        return x()  # the weak scalar of that kind: 0, 0.0, 0j, False
     return np.empty((), _to_dtype(x, "result_type"))
 
 

@@ -140,6 +140,8 @@ def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *,
         >>> arange(3)
         Array([0, 1, 2], dtype=int32)
     """
+    if stop is None and step is not None:
+        start, stop = 0, start  # arange(n, step=s) counts from 0, as in numpy
     args = [a for a in (start, stop, step) if a is not None]
     values = []
     for a in args:
