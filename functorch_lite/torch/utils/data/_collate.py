@@ -22,9 +22,11 @@ def _torch():
 
 
 def _collate_error(elem: Any) -> TypeError:
+    # torch names the dtype for numpy arrays of strings/objects, the type otherwise
+    found = elem.dtype if isinstance(elem, (np.ndarray, np.generic)) else type(elem)
     return TypeError(
         f"default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
-        f"found {type(elem)}"
+        f"found {found}"
     )
 
 
