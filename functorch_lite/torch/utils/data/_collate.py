@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections.abc
 import copy
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,7 @@ def _numbers_tensor(batch: list, torch: Any) -> Any:
     return torch.tensor(batch)  # a mixed batch: torch.tensor infers the dtype
 
 
-def default_collate(batch: list) -> Any:
+def default_collate(batch: Sequence[Any]) -> Any:
     """Stack a list of samples into a batch, with the rules of torch's ``default_collate``.
 
     Tensors are stacked along a new first axis; numpy arrays become tensors and are stacked;
@@ -84,12 +85,12 @@ def default_collate(batch: list) -> Any:
         except TypeError:
             return collated
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
+        return type(elem)(*(default_collate(s) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if any(len(sample) != size for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        collated_seq = [default_collate(list(samples)) for samples in zip(*batch)]
+        collated_seq = [default_collate(samples) for samples in zip(*batch)]
         if isinstance(elem, tuple):
             return collated_seq  # torch returns a list here (backwards compatibility)
         try:

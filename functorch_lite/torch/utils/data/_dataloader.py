@@ -236,6 +236,13 @@ class DataLoader:
             for start in range(0, stop, size):
                 yield gather(slice(start, min(start + size, stop)))
             return
+        if type(batch_sampler) is BatchSampler and type(batch_sampler.sampler) is RandomSampler:
+            # shuffled: one permutation array, sliced into batches (no Python int per sample)
+            order, size = batch_sampler.sampler._index_array(), batch_sampler.batch_size
+            stop = len(order) - len(order) % size if batch_sampler.drop_last else len(order)
+            for start in range(0, stop, size):
+                yield gather(order[start : min(start + size, stop)])
+            return
         for indices in batch_sampler:
             yield gather(np.asarray(indices, dtype=np.int64))
 

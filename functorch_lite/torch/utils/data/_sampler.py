@@ -24,10 +24,6 @@ def _torch():
     return torch
 
 
-def _ints(tensor: Any) -> list[int]:
-    return np.asarray(tensor.numpy()).tolist()
-
-
 class Sampler(Generic[T_co]):
     """Base class: subclasses define ``__iter__`` over indices (and ``__len__`` when known).
 
@@ -110,18 +106,22 @@ class RandomSampler(Sampler[int]):
     def num_samples(self) -> int:
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
-    def __iter__(self) -> Iterator[int]:
+    def _index_array(self) -> np.ndarray:
+        """One pass's indices as an int64 array (what ``__iter__`` yields, same draws)."""
         torch = _torch()
-        n = len(self.data_source)
+        n, total = len(self.data_source), self.num_samples
         if self.replacement:
-            for start in range(0, self.num_samples, 32):  # torch draws in chunks of 32
-                size = min(32, self.num_samples - start)
-                yield from _ints(torch.randint(0, n, (size,), generator=self.generator))
-            return
-        for _ in range(self.num_samples // n):
-            yield from _ints(torch.randperm(n, generator=self.generator))
-        if self.num_samples % n:
-            yield from _ints(torch.randperm(n, generator=self.generator))[: self.num_samples % n]
+            chunks = [  # torch draws in chunks of 32
+                torch.randint(0, n, (min(32, total - start),), generator=self.generator)
+                for start in range(0, total, 32)
+            ]
+        else:
+            chunks = [torch.randperm(n, generator=self.generator) for _ in range(-(-total // n))]
+        arrays = [np.asarray(chunk.numpy(), dtype=np.int64) for chunk in chunks]
+        return np.concatenate(arrays)[:total] if arrays else np.zeros(0, np.int64)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._index_array().tolist())
 
     def __len__(self) -> int:
         return self.num_samples
@@ -141,7 +141,8 @@ class SubsetRandomSampler(Sampler[int]):
 
     def __iter__(self) -> Iterator[Any]:
         torch = _torch()
-        for i in _ints(torch.randperm(len(self.indices), generator=self.generator)):
+        perm = torch.randperm(len(self.indices), generator=self.generator)
+        for i in np.asarray(perm.numpy()).tolist():
             yield self.indices[i]
 
     def __len__(self) -> int:
