@@ -15,12 +15,15 @@ from functorch_lite._src.prims import reduce as R
 
 
 def _clamp(starts, shape, sizes):
-    return [min(max(int(s), 0), d - n) for s, d, n in zip(starts, shape, sizes)]
+    # as JAX: a negative start counts from the end of its axis, then every start is clamped
+    return [min(max(int(s) + (d if s < 0 else 0), 0), d - n)
+            for s, d, n in zip(starts, shape, sizes)]
 
 
 def _starts(shape):
-    # start indices drawn from [-2, dim + 1]: out-of-range ones exercise the clamping
-    return maker(*[((), fixed(I32, real(-2, d + 1))) for d in shape])
+    # start indices drawn from [-dim - 2, dim + 1]: negative ones count from the end, and
+    # out-of-range ones exercise the clamping
+    return maker(*[((), fixed(I32, real(-d - 2, d + 1))) for d in shape])
 
 
 @case("dynamic_slice")

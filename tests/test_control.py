@@ -178,6 +178,47 @@ def test_dynamic_slice_helpers_clamp_like_jax():
         lax.dynamic_slice(x, (0.5, 0), (1, 1))
 
 
+def _start_ref(s, dim, size, allow=True):
+    """JAX's start: a negative one counts from the end of its axis, then clamped."""
+    s = s + dim if (allow and s < 0) else s
+    return min(max(s, 0), dim - size)
+
+
+def test_negative_start_indices_count_from_the_end_like_jax():
+    x = np.arange(20.0).reshape(4, 5)
+    u = -np.ones((2, 2))
+    starts = [(-1, -1), (-3, 2), (-9, -7), (1, -2), (-2, 0)]
+    ref_sl = [x[_start_ref(i, 4, 2):][:2, _start_ref(j, 5, 2):][:, :2] for i, j in starts]
+    ref_up = []
+    for i, j in starts:
+        r = x.copy()
+        a, b = _start_ref(i, 4, 2), _start_ref(j, 5, 2)
+        r[a:a + 2, b:b + 2] = u
+        ref_up.append(r)
+    sl = lambda x, i, j: lax.dynamic_slice(x, (i, j), (2, 2))  # noqa: E731
+    up = lambda x, i, j: lax.dynamic_update_slice(x, u, (i, j))  # noqa: E731
+    for (i, j), want_sl, want_up in zip(starts, ref_sl, ref_up):
+        for f in (sl, fl.jit(sl)):  # Python ints, traced ints
+            close(f(x, i, j), want_sl)
+        for f in (up, fl.jit(up)):
+            close(f(x, i, j), want_up)
+        close(sl(x, np.int8(i), np.int64(j)), want_sl)
+    i, j = (np.array([s[k] for s in starts]) for k in (0, 1))
+    close(fl.vmap(sl, (None, 0, 0))(x, i, j), np.stack(ref_sl))
+    close(fl.jit(fl.vmap(up, (None, 0, 0)))(x, i, j), np.stack(ref_up))
+    # the derivative puts the cotangent where the (normalised) slice was taken
+    g = fl.vmap(fl.grad(lambda x, i, j: sl(x, i, j).sum()), (None, 0, 0))(x, i, j)
+    close(g, np.stack([(r == -1).astype(float) for r in ref_up]))  # (x has no -1 entries)
+    # the *_in_dim helpers, and allow_negative_indices=False (clamps to 0, as XLA)
+    close(lax.dynamic_slice_in_dim(x, -2, 2, axis=1), x[:, 3:5])
+    close(lax.dynamic_index_in_dim(x, -1, axis=0, keepdims=False), x[3])
+    close(lax.dynamic_update_index_in_dim(x, -np.ones(5), -1, 0)[3], -np.ones(5))
+    close(lax.dynamic_slice_in_dim(x, -2, 2, axis=1, allow_negative_indices=False), x[:, :2])
+    close(fl.jit(lambda x, i: lax.dynamic_slice(x, (i, i), (2, 2),
+                                                allow_negative_indices=(False, True)))(x, -1),
+          x[0:2, 3:5])
+
+
 # ---- jit: the loop stays a loop, and a cache hit traces nothing --------------------------
 
 

@@ -500,43 +500,70 @@ def _starts_at(ndim: int, axis: int, index: Any) -> list:
     return starts
 
 
-def dynamic_slice_in_dim(operand: Any, start_index: Any, slice_size: int, axis: int = 0) -> Any:
-    """``dynamic_slice`` along one axis. Example:
-    ``lax.dynamic_slice_in_dim(x, i, 2, axis=1)`` is ``x[:, i:i + 2]`` (start clamped)."""
+def dynamic_slice_in_dim(operand: Any, start_index: Any, slice_size: int, axis: int = 0, *,
+                         allow_negative_indices: bool = True) -> Any:
+    """``dynamic_slice`` along one axis (a negative start counts from the end, then clamped).
+
+    Example:
+        >>> lax.dynamic_slice_in_dim(jnp.arange(12).reshape(3, 4), 1, 2, axis=1)  # x[:, 1:3]
+    """
     x = asarray(operand)
-    axis = axis % x.ndim
+    axis = _axis("dynamic_slice_in_dim", axis, x.ndim)
     sizes = list(x.shape)
     sizes[axis] = slice_size
-    return dynamic_slice(x, _starts_at(x.ndim, axis, start_index), sizes)
+    return dynamic_slice(x, _starts_at(x.ndim, axis, start_index), sizes,
+                         allow_negative_indices=allow_negative_indices)
 
 
-def dynamic_index_in_dim(operand: Any, index: Any, axis: int = 0, keepdims: bool = True) -> Any:
-    """``operand``'s slice at ``index`` along ``axis`` (clamped), keeping the axis as size 1
-    unless ``keepdims=False``. Example: ``lax.dynamic_index_in_dim(x, i, keepdims=False)``."""
+def dynamic_index_in_dim(operand: Any, index: Any, axis: int = 0, keepdims: bool = True, *,
+                         allow_negative_indices: bool = True) -> Any:
+    """``operand``'s slice at ``index`` along ``axis`` (a negative index counts from the end,
+    then clamped), keeping the axis as size 1 unless ``keepdims=False``.
+
+    Example:
+        >>> lax.dynamic_index_in_dim(jnp.arange(6).reshape(3, 2), -1, keepdims=False)
+        Array([4, 5], dtype=int32)
+    """
     x = asarray(operand)
-    axis = axis % x.ndim
-    out = dynamic_slice_in_dim(x, index, 1, axis)
+    axis = _axis("dynamic_index_in_dim", axis, x.ndim)
+    out = dynamic_slice_in_dim(x, index, 1, axis, allow_negative_indices=allow_negative_indices)
     if keepdims:
         return out
     return S.reshape(out, x.shape[:axis] + x.shape[axis + 1:])
 
 
-def dynamic_update_slice_in_dim(operand: Any, update: Any, start_index: Any, axis: int) -> Any:
-    """``dynamic_update_slice`` at ``start_index`` along one axis (0 elsewhere). Example:
-    ``lax.dynamic_update_slice_in_dim(x, u, i, axis=0)``."""
+def dynamic_update_slice_in_dim(operand: Any, update: Any, start_index: Any, axis: int, *,
+                                allow_negative_indices: bool = True) -> Any:
+    """``dynamic_update_slice`` at ``start_index`` along one axis (0 elsewhere).
+
+    Example:
+        >>> lax.dynamic_update_slice_in_dim(jnp.zeros((3, 2)), jnp.ones((1, 2)), 1, axis=0)
+    """
     x = asarray(operand)
-    axis = axis % x.ndim
-    return dynamic_update_slice(x, update, _starts_at(x.ndim, axis, start_index))
+    axis = _axis("dynamic_update_slice_in_dim", axis, x.ndim)
+    return dynamic_update_slice(x, update, _starts_at(x.ndim, axis, start_index),
+                                allow_negative_indices=allow_negative_indices)
 
 
-def dynamic_update_index_in_dim(operand: Any, update: Any, index: Any, axis: int) -> Any:
+def dynamic_update_index_in_dim(operand: Any, update: Any, index: Any, axis: int, *,
+                                allow_negative_indices: bool = True) -> Any:
     """Write ``update`` (with or without the size-1 ``axis``) at ``index`` along ``axis``.
-    Example: ``lax.dynamic_update_index_in_dim(x, row, i, 0)``."""
+
+    Example:
+        >>> lax.dynamic_update_index_in_dim(jnp.zeros((3, 2)), jnp.ones(2), -1, 0)  # last row
+    """
     x, u = asarray(operand), asarray(update)
-    axis = axis % x.ndim
+    axis = _axis("dynamic_update_index_in_dim", axis, x.ndim)
     if u.ndim == x.ndim - 1:
         u = S.reshape(u, u.shape[:axis] + (1,) + u.shape[axis:])
-    return dynamic_update_slice_in_dim(x, u, index, axis)
+    return dynamic_update_slice_in_dim(x, u, index, axis,
+                                       allow_negative_indices=allow_negative_indices)
+
+
+def _axis(name: str, axis: int, ndim: int) -> int:
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}: axis {axis} is out of range for an operand of rank {ndim}")
+    return axis % ndim
 
 
 # The public names functorch_lite.lax re-exports from this module.

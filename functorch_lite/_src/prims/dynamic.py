@@ -1,13 +1,19 @@
 """dynamic_slice and dynamic_update_slice: slices whose start positions are (traced) integers.
 
-Start indices are clamped like JAX: each start ``s`` becomes ``clip(s, 0, dim - size)``, so the
-slice always lies inside the operand (an out-of-range start never raises and never wraps;
-negative starts clamp to 0). This is the same eagerly, under jit and under every transformation.
-Start indices are scalar integers, one per operand axis, passed as operands so they can be
-traced (a loop counter inside ``fori_loop``, say).
+Start indices follow JAX. The public functions first count a negative start from the end of
+its axis (``s + dim``, as Python indexing does; ``allow_negative_indices=False`` skips this), and
+the primitives then clamp each start to ``clip(s, 0, dim - size)``, so the slice always lies
+inside the operand (an out-of-range start never raises). This is the same eagerly, under jit and
+under every transformation. Start indices are scalar integers, one per operand axis, passed as
+operands so they can be traced (a loop counter inside ``fori_loop``, say).
+
+The primitives themselves only clamp (XLA's semantics): their own rules pass already-normalised
+starts back to them (``_slice``/``_update_slice``), since normalising twice would move a start
+that is still negative after the first pass.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -81,14 +87,14 @@ def _dynamic_slice_batch(vals, dims, *, slice_sizes):
         starts.insert(d, 0)
         sizes = list(slice_sizes)
         sizes.insert(d, size)
-        return dynamic_slice(x, starts, tuple(sizes)), d
+        return _slice(x, starts, tuple(sizes)), d
     x = S.bdim_to_front(x, dims[0], size)
     shape = S.shape_of(x)[1:]
     return gather(x, *_batched_window_index(starts, dims[1:], size, shape, slice_sizes)), 0
 
 
 def _dynamic_slice_vjp(ct, out, x, *starts, slice_sizes):
-    return dynamic_update_slice(S.zeros_like_value(x), ct, starts)
+    return _update_slice(S.zeros_like_value(x), ct, starts)
 
 
 class _OperandOnly:
@@ -103,37 +109,70 @@ dynamic_slice_p = Primitive(
     "dynamic_slice",
     kernel=_dynamic_slice_kernel,
     abstract_eval=_dynamic_slice_aval,
-    jvp=_OperandOnly(lambda t, out, x, *starts, slice_sizes: dynamic_slice(t, starts,
-                                                                           slice_sizes)),
+    jvp=_OperandOnly(lambda t, out, x, *starts, slice_sizes: _slice(t, starts, slice_sizes)),
     vjp=_OperandOnly(_dynamic_slice_vjp),
     batch=_dynamic_slice_batch,
 )
 
 
-def _index_operands(start_indices: Any) -> list:
+def _index_operands(name: str, operand: Any, start_indices: Any,
+                   allow_negative_indices: bool | Sequence[bool]) -> list:
+    """The start indices as integer scalars, a negative one counted from the end of its axis
+    (where allowed), as JAX's wrappers do before the (clamping) primitive."""
     from ..numpy._convert import asarray
 
+    starts = list(start_indices)
+    shape = S.shape_of(operand)
+    allow = ([bool(allow_negative_indices)] * len(starts)
+             if isinstance(allow_negative_indices, (bool, np.bool_))
+             else [bool(a) for a in allow_negative_indices])
+    if len(allow) != len(starts):
+        raise ValueError(f"{name}: allow_negative_indices has {len(allow)} entries for "
+                         f"{len(starts)} start indices; pass a bool or one per index")
     out = []
-    for s in start_indices:
+    for k, s in enumerate(starts):
+        concrete = isinstance(s, (int, np.integer)) and not isinstance(s, bool)
+        if concrete and allow[k] and s < 0 and k < len(shape):
+            s = type(s)(s + shape[k])  # a Python start: counted from the end right away
         s = asarray(s)
         if s.dtype.kind not in "iu":
-            raise TypeError(f"start indices must be integers, got dtype {s.dtype}")
+            raise TypeError(f"{name}: start indices must be integers, got dtype {s.dtype} for "
+                            f"index {k}")
+        if not concrete and allow[k] and s.dtype.kind == "i" and k < len(shape) \
+                and s.shape == ():
+            if shape[k] > np.iinfo(s.dtype).max:  # (an int8 start on a long axis)
+                s = S.convert_element_type(s, np.dtype(np.int64))
+            # s + dim where s < 0 (in the index's dtype, as JAX); a select, so it can be traced
+            s = E.select(E.lt(s, s.dtype.type(0)), E.add(s, s.dtype.type(shape[k])), s)
         out.append(s)
     return out
 
 
-def dynamic_slice(operand: Any, start_indices: Any, slice_sizes: Any) -> Any:
+def _slice(x: Any, starts: Any, slice_sizes: tuple) -> Any:
+    """The primitive itself: starts are clamped, never counted from the end."""
+    return dynamic_slice_p.bind(x, *starts, slice_sizes=tuple(slice_sizes))
+
+
+def dynamic_slice(operand: Any, start_indices: Any, slice_sizes: Any, *,
+                  allow_negative_indices: bool | Sequence[bool] = True) -> Any:
     """The slice of ``operand`` of shape ``slice_sizes`` starting at ``start_indices`` (one
-    scalar integer, possibly traced, per axis). Starts are clamped so the slice fits, as in JAX.
+    scalar integer, possibly traced, per axis). As in JAX, a negative start counts from the end
+    of its axis (unless ``allow_negative_indices=False``), and starts are then clamped so the
+    slice fits.
 
     Example:
         >>> lax.dynamic_slice(jnp.arange(5), (3,), (2,))
         Array([3, 4], dtype=int32)
         >>> lax.dynamic_slice(jnp.arange(5), (4,), (2,))   # clamped to start 3
         Array([3, 4], dtype=int32)
+        >>> lax.dynamic_slice(jnp.arange(5), (-2,), (2,))  # counted from the end: start 3
+        Array([3, 4], dtype=int32)
     """
-    return dynamic_slice_p.bind(operand, *_index_operands(start_indices),
-                                slice_sizes=tuple(int(n) for n in slice_sizes))
+    from ..numpy._convert import asarray
+
+    x = asarray(operand)
+    starts = _index_operands("dynamic_slice", x, start_indices, allow_negative_indices)
+    return _slice(x, starts, tuple(int(n) for n in slice_sizes))
 
 
 # ---- dynamic_update_slice ------------------------------------------------------------------------
@@ -171,15 +210,15 @@ def _dus_jvp(primals, tangents, out, **_):
         return None
     t_x = S.zeros_like_value(x) if t_x is None else t_x
     t_u = S.zeros_like_value(update) if t_u is None else t_u
-    return dynamic_update_slice(t_x, t_u, starts)
+    return _update_slice(t_x, t_u, starts)
 
 
 def _dus_vjp_operand(ct, out, x, update, *starts):
-    return dynamic_update_slice(ct, S.zeros_like_value(update), starts)
+    return _update_slice(ct, S.zeros_like_value(update), starts)
 
 
 def _dus_vjp_update(ct, out, x, update, *starts):
-    return dynamic_slice(ct, starts, S.shape_of(update))
+    return _slice(ct, starts, S.shape_of(update))
 
 
 class _DUSVJP:
@@ -193,7 +232,7 @@ def _dus_batch(vals, dims):
     update = S.bdim_to_front(vals[1], dims[1], size)
     starts = list(vals[2:])
     if all(d is None for d in dims[2:]):
-        return dynamic_update_slice(x, update, [0] + starts), 0
+        return _update_slice(x, update, [0] + starts), 0
     shape = S.shape_of(x)[1:]
     idx = _batched_window_index(starts, dims[2:], size, shape, S.shape_of(update)[1:])
     return scatter(x, update, *idx, mode="set"), 0
@@ -209,9 +248,16 @@ dynamic_update_slice_p = Primitive(
 )
 
 
-def dynamic_update_slice(operand: Any, update: Any, start_indices: Any) -> Any:
-    """A copy of ``operand`` with ``update`` written at ``start_indices`` (clamped so the update
-    fits, as in JAX).
+def _update_slice(x: Any, update: Any, starts: Any) -> Any:
+    """The primitive itself: starts are clamped, never counted from the end."""
+    return dynamic_update_slice_p.bind(x, update, *starts)
+
+
+def dynamic_update_slice(operand: Any, update: Any, start_indices: Any, *,
+                         allow_negative_indices: bool | Sequence[bool] = True) -> Any:
+    """A copy of ``operand`` with ``update`` written at ``start_indices``. As in JAX, a negative
+    start counts from the end of its axis (unless ``allow_negative_indices=False``), and starts
+    are then clamped so the update fits.
 
     Example:
         >>> lax.dynamic_update_slice(jnp.zeros(4), jnp.ones(2), (3,))   # clamped to start 2
@@ -219,5 +265,6 @@ def dynamic_update_slice(operand: Any, update: Any, start_indices: Any) -> Any:
     """
     from ..numpy._convert import asarray
 
-    return dynamic_update_slice_p.bind(asarray(operand), asarray(update),
-                                       *_index_operands(start_indices))
+    x = asarray(operand)
+    starts = _index_operands("dynamic_update_slice", x, start_indices, allow_negative_indices)
+    return _update_slice(x, asarray(update), starts)
