@@ -109,6 +109,20 @@ def test_uniform_is_the_top_mantissa_bits():
                                   (wide >> np.uint64(12)).astype(np.float64) * 2.0**-52)
 
 
+@pytest.mark.parametrize("dtype", [F32, F64])
+def test_laplace_is_jax_formula_of_uniform(dtype):
+    # JAX: sign(u) * log1p(-|u|) for u uniform on (-1 + epsneg, 1); the same key gives JAX's
+    # numbers (pinned below from jax 0.10.2), not their negatives.
+    lo = np.nextafter(dtype.type(-1), dtype.type(0))
+    u = _np(random.uniform(KEY, (1000,), dtype, lo, 1.0))
+    want = np.sign(u) * np.log1p(-np.abs(u))
+    np.testing.assert_allclose(_np(random.laplace(KEY, (1000,), dtype)), want,
+                               rtol=1e-6 if dtype == F32 else 1e-14)
+    if dtype == F32:
+        np.testing.assert_allclose(_np(random.laplace(KEY, (4,))),
+                                   [-2.2569816, -3.1502788, 0.40859544, 0.06471242], rtol=1e-6)
+
+
 # ---- every sampler: determinism, dtypes, jit, vmap ---------------------------------------------
 
 SAMPLERS = {

@@ -405,7 +405,8 @@ def gumbel(key: Any, shape: Any = (), dtype: Any = float, mode: str = "standard"
 
 
 def laplace(key: Any, shape: Any = (), dtype: Any = float) -> Any:
-    """Laplace(0, 1) floats.
+    """Laplace(0, 1) floats: ``sign(u) * log1p(-|u|)`` for ``u`` uniform on (-1, 1) (JAX's
+    formula, so the same key gives JAX's numbers, not their negatives).
 
     Example:
         >>> x = laplace(key(0), (3,))
@@ -414,7 +415,7 @@ def laplace(key: Any, shape: Any = (), dtype: Any = float) -> Any:
     dt = _float_dtype("laplace", dtype)
     lo = float(np.nextafter(dt.type(-1), dt.type(0)))
     u = uniform(key, _shape("laplace", shape), dt, lo, 1.0)
-    return M.negative(M.multiply(M.sign(u), M.log1p(M.negative(M.abs(u)))))
+    return M.multiply(M.sign(u), M.log1p(M.negative(M.abs(u))))
 
 
 def logistic(key: Any, shape: Any = (), dtype: Any = float) -> Any:
