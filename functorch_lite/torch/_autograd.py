@@ -26,6 +26,7 @@ See docs/facade_internals.md for the API that the rest of the facade builds on.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import warnings
 import weakref
@@ -307,9 +308,20 @@ def apply(fn: Callable, name: str, args: tuple, kwargs: dict | None = None,
     in that tensor's graph and the results are non-leaf tensors with grad_fn ``name``.
     ``fn`` may return one value or a tuple/list of values (wrapped as a tuple of Tensors).
     """
+    n = len(args)
+    if n == 2 and not kwargs:  # the commonest case (binary ops), unrolled
+        a, b = args
+        ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+        if _mode.enabled and ((ta and (a._rg or a._graph is not None)) or
+                              (tb and (b._rg or b._graph is not None))):
+            return _record(fn, name, args, kwargs, saves)
+        out = fn(a._data if ta else a, b._data if tb else b)
+        if out.__class__ is tuple or out.__class__ is list:
+            return _wrap_plain(out)
+        return Tensor._from_value(out)
     if _mode.enabled:
         for a in args:
-            if isinstance(a, Tensor) and (a._graph is not None or a._rg):
+            if isinstance(a, Tensor) and (a._rg or a._graph is not None):
                 return _record(fn, name, args, kwargs, saves)
     vals = [a._data if isinstance(a, Tensor) else a for a in args]
     out = fn(*vals, **kwargs) if kwargs else fn(*vals)
@@ -515,7 +527,8 @@ def _check_versions(graph: Graph, tracers: list) -> None:
     reach = _reachable(graph, tracers)
     for box, version, (shape, dt, fn), index in stale:
         if index in reach:
-            kind = ("output 0 of " + fn) if fn else "a leaf tensor"
+            kind = ("output 0 of " + re.sub(r"Backward\d*$", "", fn)) if fn else \
+                "a leaf tensor"
             from ._tensor import type_name
 
             raise RuntimeError(

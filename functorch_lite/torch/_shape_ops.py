@@ -318,7 +318,25 @@ def _set(x: Tensor, idx: Any, value: Any) -> Tensor:
         value = tensor(value, dtype=x.dtype)
     elif x._data.dtype.kind in "iub" and isinstance(value, builtins.float):
         value = builtins.int(value) if x._data.dtype.kind != "b" else builtins.bool(value)
+    if isinstance(value, Tensor) and value._data.ndim:
+        value = _fit(value, x, idx)
     return apply(lambda b, v: b.at[idx].set(v), "CopySlices", (x, value), saves=SAVE_NONE)
+
+
+def _fit(value: Tensor, x: Tensor, idx: Any) -> Tensor:
+    # torch drops leading size-1 dims of the value that the indexed region lacks
+    # (x[0] = torch.ones(1, 3) for a row of 3).
+    try:
+        probe = np.broadcast_to(np.zeros((), np.bool_), tuple(x._data.shape))
+        items = idx if isinstance(idx, tuple) else (idx,)
+        items = tuple(np.asarray(i) if isinstance(i, Array) else i for i in items)
+        target = probe[items if isinstance(idx, tuple) else items[0]].shape
+    except Exception:  # let the core report a bad index
+        return value
+    shape = tuple(value._data.shape)
+    while len(shape) > len(target) and shape[0] == 1:
+        shape = shape[1:]
+    return value if shape == tuple(value._data.shape) else value.reshape(shape)
 
 
 def getitem(input: Tensor, idx: Any) -> Tensor:

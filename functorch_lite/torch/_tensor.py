@@ -166,6 +166,10 @@ class Tensor:
         return self
 
     @property
+    def _version(self) -> int:
+        return 0 if self._vc is None else self._vc[0]
+
+    @property
     def is_leaf(self) -> bool:
         return self._graph is None
 
@@ -262,9 +266,22 @@ class Tensor:
         """Rebind this tensor to ``out`` (an out-of-place result computed from it): the core of
         every in-place method. Bumps the version counter."""
         self._data = out._data
+        old_box = self._vc
+        old_version = None if old_box is None else old_box[0]
         if out._graph is not None or self._graph is not None:
             self._graph, self._tracer, self._fn = out._graph, out._tracer, out._fn
         self._bump()
+        graph = out._graph
+        if graph is not None and graph.saved:
+            # The op that computed `out` read this tensor's old value (kept immutably, so
+            # that is fine) and may have saved its own output, which this tensor now is:
+            # re-point those version records to this tensor at its new version.
+            box, version = self._vc, self._vc[0]
+            index = len(graph.trace.tape) - 1  # the entry of the op that computed `out`
+            for rec in graph.saved[-4:]:
+                if rec[3] == index and (rec[0] is out._vc or (rec[0] is old_box and
+                                                               rec[1] == old_version)):
+                    rec[0], rec[1] = box, version
         return self
 
     def _bump(self) -> None:

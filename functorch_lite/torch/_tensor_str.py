@@ -99,12 +99,12 @@ def _summarize(a: np.ndarray, edge: int) -> np.ndarray:
     # The elements that will be shown (for the formatter's width), as a flat array.
     if a.ndim == 0:
         return a.reshape(1)
+    rows = list(range(a.shape[0]))
     if a.shape[0] > 2 * edge:
-        parts = [a[:edge], a[-edge:]]
-    else:
-        parts = [a]
-    return np.concatenate([_summarize(p_, edge).ravel() for p_ in parts if p_.size] or
-                          [a.ravel()[:0]])
+        rows = rows[:edge] + rows[-edge:]
+    if a.ndim == 1:
+        return a[rows]
+    return np.concatenate([_summarize(a[i], edge) for i in rows])
 
 
 def _vector(a: np.ndarray, indent: int, fmt: _Formatter, summarize: bool) -> str:
