@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import pickle
 import subprocess
@@ -53,9 +54,7 @@ ALL_DTYPES = [
 def test_golden_bytes():
     # Worked out by hand from the spec: tensors sorted by dtype (F32 before I16), then name;
     # header padded with spaces to 112 = 0x70 bytes so the data starts 8-byte aligned.
-    data = _bytes(
-        [("b", np.array([1, 2], np.int16)), ("a", np.array([1.5], np.float32))], None
-    )
+    data = _bytes([("b", np.array([1, 2], np.int16)), ("a", np.array([1.5], np.float32))], None)
     expected = (
         b"\x70\x00\x00\x00\x00\x00\x00\x00"
         b'{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},'
@@ -98,7 +97,7 @@ def test_shapes_alignment_and_big_endian_input():
     n = int.from_bytes(data[:8], "little")
     assert (8 + n) % 8 == 0 and data[8:9] == b"{"
     header = _header(data)
-    for name, info in header.items():
+    for info in header.values():
         dtype = np.dtype(ser._CODE_TO_NP[info["dtype"]])
         assert info["data_offsets"][0] % dtype.itemsize == 0  # each tensor naturally aligned
     arrays, _ = _read(data)
@@ -360,3 +359,283 @@ def test_we_read_safetensors_library_files(tmp_path):
     for name, value in named.items():
         np.testing.assert_array_equal(arrays[name], value)
         assert arrays[name].dtype == value.dtype
+
+
+# ---------------------------------------------------------------------------------------------
+# torch.save / torch.load (the facade)
+# ---------------------------------------------------------------------------------------------
+
+
+def _facade():
+    import functorch_lite.torch as torch
+
+    return torch
+
+
+def _np(t):
+    return np.asarray(t.detach().numpy())
+
+
+def _optimizer_like_state(torch):
+    return {
+        "state": {
+            0: {"step": torch.tensor(3.0), "momentum_buffer": torch.ones(2, 2)},
+            1: {"step": torch.tensor(3.0), "momentum_buffer": torch.zeros(3)},
+        },
+        "param_groups": [
+            {
+                "lr": 0.1,
+                "momentum": 0.9,
+                "nesterov": False,
+                "weight_decay": 0,
+                "betas": (0.9, 0.999),
+                "maximize": None,
+                "name": "body",
+                "params": [0, 1],
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize("as_path", [True, False])
+def test_state_dict_roundtrip(tmp_path, as_path):
+    torch = _facade()
+    state = OrderedDict(
+        [
+            ("fc1.weight", torch.randn(4, 3)),
+            ("fc1.bias", torch.zeros(4)),
+            ("bn.num_batches_tracked", torch.tensor(7)),
+            ("mask", torch.tensor([True, False])),
+            ("half", torch.ones(2, dtype=torch.float16)),
+            ("bytes", torch.arange(5, dtype=torch.uint8)),
+            ("double", torch.tensor([1.0, 2.0], dtype=torch.float64)),
+        ]
+    )
+    obj = {"model": state, "optim": _optimizer_like_state(torch), "epoch": 3, "note": None}
+    if as_path:
+        path = tmp_path / "ckpt.pt"
+        torch.save(obj, path)
+        loaded = torch.load(str(path))
+    else:
+        buf = io.BytesIO()
+        torch.save(obj, buf)
+        buf.seek(0)
+        loaded = torch.load(buf)
+    assert isinstance(loaded["model"], OrderedDict)
+    assert list(loaded["model"]) == list(state)
+    for key, value in state.items():
+        got = loaded["model"][key]
+        assert isinstance(got, torch.Tensor) and got.dtype == value.dtype
+        assert tuple(got.shape) == tuple(value.shape)
+        np.testing.assert_array_equal(_np(got), _np(value))
+    optim = loaded["optim"]
+    assert list(optim["state"]) == [0, 1]  # int keys survive
+    np.testing.assert_array_equal(_np(optim["state"][0]["momentum_buffer"]), np.ones((2, 2)))
+    assert optim["param_groups"] == [
+        {
+            "lr": 0.1,
+            "momentum": 0.9,
+            "nesterov": False,
+            "weight_decay": 0,
+            "betas": (0.9, 0.999),
+            "maximize": None,
+            "name": "body",
+            "params": [0, 1],
+        }
+    ]
+    assert loaded["epoch"] == 3 and loaded["note"] is None
+
+
+def test_flat_names_seen_by_a_plain_reader(tmp_path):
+    torch = _facade()
+    path = tmp_path / "ckpt.pt"
+    torch.save({"model": {"fc.weight": torch.ones(2)}, "optim": _optimizer_like_state(torch)}, path)
+    with open(path, "rb") as fh:
+        arrays, metadata = read_safetensors(fh)
+    assert set(arrays) == {
+        "model.fc.weight",
+        "optim.state.0.step",
+        "optim.state.0.momentum_buffer",
+        "optim.state.1.step",
+        "optim.state.1.momentum_buffer",
+    }
+    assert metadata["format"] == "pt"
+    assert json.loads(metadata["functorch_lite"])["version"] == 1
+
+
+def test_bare_tensor_scalars_and_odd_values():
+    torch = _facade()
+    buf = io.BytesIO()
+    t = torch.arange(6).reshape(2, 3)
+    torch.save(t, buf)
+    loaded = torch.load(io.BytesIO(buf.getvalue()))
+    assert isinstance(loaded, torch.Tensor) and loaded.dtype == torch.int64
+    np.testing.assert_array_equal(_np(loaded), np.arange(6).reshape(2, 3))
+    odd = {
+        "nan": float("nan"), "inf": float("-inf"), "big": 2**70, "bytes": b"\x00\xff",
+        "complex": 1 + 2j, "tuple": (1, (2, "x")), "dtype": torch.float16,
+        "device": torch.device("cpu"), "np": np.arange(3, dtype=np.uint16),
+        "np_scalar": np.float32(2.5), 3.5: "float key", None: "none key", True: "bool key",
+    }  # fmt: skip
+    buf = io.BytesIO()
+    torch.save(odd, buf)
+    back = torch.load(io.BytesIO(buf.getvalue()))
+    assert math.isnan(back["nan"]) and back["inf"] == float("-inf") and back["big"] == 2**70
+    assert back["bytes"] == b"\x00\xff" and back["complex"] == 1 + 2j
+    assert back["tuple"] == (1, (2, "x")) and back["dtype"] == torch.float16
+    assert back["device"] == torch.device("cpu")
+    assert back["np"].dtype == np.uint16 and back["np"].tolist() == [0, 1, 2]
+    assert back["np_scalar"] == np.float32(2.5) and back["np_scalar"].dtype == np.float32
+    assert back[3.5] == "float key" and back[None] == "none key" and back[True] == "bool key"
+
+
+def test_shared_tensors_stay_shared_and_names_do_not_collide():
+    torch = _facade()
+    w = torch.ones(3)
+    buf = io.BytesIO()
+    torch.save(
+        {"enc.weight": w, "dec.weight": w, "a.b": torch.zeros(1), "a": {"b": torch.ones(1)}}, buf
+    )
+    arrays, _ = read_safetensors(io.BytesIO(buf.getvalue()))
+    assert set(arrays) == {"enc.weight", "a.b", "a.b#2"}  # w stored once
+    back = torch.load(io.BytesIO(buf.getvalue()))
+    assert back["enc.weight"] is back["dec.weight"]
+    assert _np(back["a.b"]).tolist() == [0.0] and _np(back["a"]["b"]).tolist() == [1.0]
+
+
+def test_requires_grad_is_kept():
+    torch = _facade()
+    buf = io.BytesIO()
+    torch.save({"p": torch.ones(2, requires_grad=True), "q": torch.ones(2)}, buf)
+    back = torch.load(io.BytesIO(buf.getvalue()))
+    assert back["p"].requires_grad and not back["q"].requires_grad
+
+
+def test_save_errors():
+    torch = _facade()
+    with pytest.raises(TypeError, match="cannot store object at 'a.0'.*state_dict"):
+        torch.save({"a": [object()]}, io.BytesIO())
+    with pytest.raises(TypeError, match="dict key \\(1, 2\\)"):
+        torch.save({(1, 2): 1}, io.BytesIO())
+    with pytest.raises(ValueError, match="never pickles"):
+        torch.save({}, io.BytesIO(), pickle_module=pickle)
+    with pytest.raises(TypeError, match="must be a path.*or a binary file object"):
+        torch.save({}, 42)
+    with pytest.raises(TypeError, match="complex128"):
+        torch.save(torch.zeros(2, dtype=torch.complex128), io.BytesIO())
+
+
+def test_save_failure_midway_keeps_old_checkpoint(tmp_path, monkeypatch):
+    torch = _facade()
+    path = tmp_path / "model.pt"
+    torch.save({"w": torch.ones(3)}, path)
+
+    def failing(fh, named, metadata):
+        fh.write(b"partial")
+        raise KeyboardInterrupt  # even an interrupt leaves the old file
+
+    monkeypatch.setattr(ser, "write_safetensors", failing)
+    with pytest.raises(KeyboardInterrupt):
+        torch.save({"w": torch.zeros(3)}, path)
+    monkeypatch.undo()
+    np.testing.assert_array_equal(_np(torch.load(path)["w"]), np.ones(3))
+    assert _temp_leftovers(tmp_path) == []
+
+
+def test_load_foreign_and_missing_files(tmp_path):
+    torch = _facade()
+    pt = tmp_path / "model.pt"
+    pt.write_bytes(_torch_zip_bytes())
+    with pytest.raises(pickle.UnpicklingError, match="model.pt.*PyTorch pickle checkpoint"):
+        torch.load(pt)
+    with pytest.raises(RuntimeError, match="PyTorch pickle checkpoint"):
+        torch.load(str(pt), weights_only=False)  # weights_only=False still never unpickles
+    with pytest.raises(FileNotFoundError):
+        torch.load(tmp_path / "missing.pt")
+    with pytest.raises(ValueError, match="never unpickles"):
+        torch.load(pt, pickle_module=pickle)
+
+
+def test_load_plain_safetensors_file_and_map_location(tmp_path):
+    torch = _facade()
+    path = tmp_path / "plain.safetensors"
+    with open(path, "wb") as fh:
+        write_safetensors(fh, [("b", np.arange(3.0)), ("a", np.ones(2, np.int32))], None)
+    for kwargs in (
+        {},
+        {"map_location": "cpu"},
+        {"map_location": torch.device("cpu")},
+        {"map_location": {"cuda:0": "cpu"}},
+        {"mmap": True},
+    ):
+        loaded = torch.load(path, **kwargs)
+        assert list(loaded) == ["b", "a"]  # file order
+        assert loaded["a"].dtype == torch.int32 and str(loaded["a"].device) == "cpu"
+        np.testing.assert_array_equal(_np(loaded["b"]), np.arange(3.0))
+    seen = []
+    loaded = torch.load(path, map_location=lambda t, where: seen.append(where) or t * 2)
+    assert seen == ["cpu", "cpu"] and _np(loaded["b"]).tolist() == [0.0, 2.0, 4.0]
+    with pytest.raises(TypeError, match="map_location must be"):
+        torch.load(path, map_location=3)
+
+
+def test_cuda_checkpoint_on_cpu_machine(tmp_path):
+    torch = _facade()
+    if torch.cuda.is_available():
+        pytest.skip("this checks the CPU-only message")
+    path = tmp_path / "gpu.pt"
+    with open(path, "wb") as fh:  # what save writes for a tensor that lived on cuda:0
+        tree = {"version": 1, "tree": {"$dict": [["w", {"$tensor": "w", "device": "cuda:0"}]]}}
+        write_safetensors(
+            fh,
+            [("w", np.ones(2, np.float32))],
+            {"format": "pt", "functorch_lite": json.dumps(tree)},
+        )
+    with pytest.raises(RuntimeError, match="torch.cuda.is_available\\(\\) is False.*map_location"):
+        torch.load(path)
+    assert _np(torch.load(path, map_location="cpu")["w"]).tolist() == [1.0, 1.0]
+    assert _np(torch.load(path, map_location={"cuda:0": "cpu"})["w"]).tolist() == [1.0, 1.0]
+
+
+def test_corrupt_tree_and_newer_format():
+    torch = _facade()
+
+    def file_with(doc: str) -> io.BytesIO:
+        return io.BytesIO(
+            _bytes([("w", np.ones(1, np.float32))], {"format": "pt", "functorch_lite": doc})
+        )
+
+    with pytest.raises(CorruptCheckpointError, match="structure metadata is corrupt"):
+        torch.load(file_with("{not json"))
+    with pytest.raises(CorruptCheckpointError, match="tensor 'zz' the file does not hold"):
+        torch.load(file_with(json.dumps({"version": 1, "tree": {"$tensor": "zz"}})))
+    with pytest.raises(CorruptCheckpointError, match="unknown node"):
+        torch.load(file_with(json.dumps({"version": 1, "tree": {"$evil": "os.system"}})))
+    with pytest.raises(CheckpointError, match="newer functorch_lite"):
+        torch.load(file_with(json.dumps({"version": 99, "tree": None})))
+
+
+def test_pytorch_and_safetensors_read_our_checkpoint(tmp_path):
+    torch = _facade()
+    st_torch = pytest.importorskip("safetensors.torch")
+    real = pytest.importorskip("torch")
+    if not hasattr(real, "from_numpy"):  # tests/torch seen as a namespace package
+        pytest.skip("PyTorch is not installed")
+    path = tmp_path / "ours.safetensors"
+    state = {
+        "fc.weight": torch.randn(3, 2),
+        "fc.bias": torch.zeros(3, dtype=torch.float64),
+        "steps": torch.tensor([1, 2], dtype=torch.int64),
+    }
+    torch.save(state, path)
+    theirs = st_torch.load_file(str(path))
+    for key, value in state.items():
+        assert isinstance(theirs[key], real.Tensor)
+        np.testing.assert_array_equal(theirs[key].numpy(), _np(value))
+    # and the other way: a real PyTorch state dict saved by safetensors loads here
+    real_state = {"w": real.arange(6, dtype=real.float32).reshape(2, 3), "n": real.tensor(5)}
+    other = tmp_path / "theirs.safetensors"
+    st_torch.save_file(real_state, str(other))
+    loaded = torch.load(other)
+    assert loaded["w"].dtype == torch.float32 and loaded["n"].dtype == torch.int64
+    np.testing.assert_array_equal(_np(loaded["w"]), real_state["w"].numpy())
