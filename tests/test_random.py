@@ -277,6 +277,28 @@ def test_randint_is_uniform_over_its_range():
     assert big.min() < -(2**30) and big.max() > 2**30
 
 
+def test_randint_narrow_dtypes_and_float_bounds_follow_jax():
+    # As JAX: 8/16-bit integers are drawn as int32 with the bounds clipped to the dtype's range
+    # (maxval up to max + 1), then cast; float bounds truncate towards zero.
+    for dt, lo, hi in [(np.int16, -5, 7), (np.int8, -100, 100), (np.uint16, 3, 60000),
+                       (np.int8, -1000, 1000), (np.uint8, -5, 300)]:
+        info = np.iinfo(dt)
+        want = _np(random.randint(KEY, (500,), max(lo, info.min), min(hi, info.max + 1)))
+        np.testing.assert_array_equal(_np(random.randint(KEY, (500,), lo, hi, dt)),
+                                      want.astype(dt))
+    np.testing.assert_array_equal(_np(random.randint(KEY, (6,), -5, 7, jnp.int16)),
+                                  [-4, -5, 3, -4, 6, -2])  # jax 0.10.2's numbers
+    np.testing.assert_array_equal(_np(random.randint(KEY, (500,), -2.5, 3.7)),
+                                  _np(random.randint(KEY, (500,), -2, 3)))
+    x = _np(random.randint(KEY, (N,), 0, 127.5, jnp.int8))  # maxval truncates to 127
+    assert x.max() == 126 and x.min() == 0
+    np.testing.assert_array_equal(_np(random.randint(KEY, (6,), -2.5, 3.7)),
+                                  [2, -2, 0, 1, -1, 0])  # jax 0.10.2's numbers
+    # an 8-bit draw from 16 random bits had a modulo bias of 136/65536 on a span of 200
+    counts = np.bincount(_np(random.randint(KEY, (N,), 0, 200, jnp.uint8)), minlength=200)
+    _chi_square_ok(counts, np.full(200, 1 / 200))
+
+
 def test_categorical_frequencies_follow_softmax():
     p = np.array([0.1, 0.2, 0.3, 0.4])
     draws = _np(random.categorical(KEY, jnp.log(jnp.asarray(p)), shape=(N,)))

@@ -324,7 +324,8 @@ def rademacher(key: Any, shape: Any = (), dtype: Any = int) -> Any:
 
 
 def randint(key: Any, shape: Any, minval: Any, maxval: Any, dtype: Any = int) -> Any:
-    """Uniform random integers in ``[minval, maxval)`` (bounds clipped to the dtype's range).
+    """Uniform random integers in ``[minval, maxval)`` (bounds clipped to the dtype's range;
+    float bounds are truncated towards zero, as in JAX).
 
     Example:
         >>> dice = randint(key(0), (5,), 1, 7)
@@ -337,9 +338,24 @@ def randint(key: Any, shape: Any, minval: Any, maxval: Any, dtype: Any = int) ->
     minval, maxval = asarray(minval), asarray(maxval)
     _check_shape("randint", shape, tuple(minval.shape), tuple(maxval.shape))
     info = np.iinfo(dt)
+    if info.bits < 32:
+        # As JAX: 8- and 16-bit integers are drawn as int32 and cast (twice as many random bits
+        # per value as an 8/16-bit draw: less modulo bias, and JAX's numbers for a key).
+        i32 = np.dtype(np.int32)
+        lo = M.clip(_as_int(minval, i32), info.min, info.max)
+        hi = M.clip(_as_int(maxval, i32), info.min, info.max + 1)
+        return S.convert_element_type(_randint(key, shape, lo, hi, i32), dt)
+    return _randint(key, shape, minval, maxval, dt)
+
+
+def _randint(key: Any, shape: tuple, minval: Any, maxval: Any, dt: np.dtype) -> Any:
+    """JAX's method: two independent ``width``-bit words, reduced modulo the span."""
+    minval = _as_int(minval, dtypes.default_int)
+    maxval = _as_int(maxval, dtypes.default_int)
+    info = np.iinfo(dt)
     # A maxval above the dtype's range means "up to and including its maximum".
-    maxval_over = M.greater(maxval, info.max) if maxval.dtype.kind in "iu" else M.greater(
-        maxval, float(info.max))
+    maxval_over = (M.greater(maxval, asarray(info.max, maxval.dtype))
+                   if np.iinfo(maxval.dtype).max > info.max else None)
     minval = _clip_to(minval, dt)
     maxval = _clip_to(maxval, dt)
     width = 8 * dt.itemsize
@@ -347,8 +363,9 @@ def randint(key: Any, shape: Any, minval: Any, maxval: Any, dtype: Any = int) ->
     k1, k2 = _split2(key)
     higher, lower = _bits(k1, shape, width), _bits(k2, shape, width)
     span = S.convert_element_type(M.subtract(maxval, minval), udt)  # wraps: exact modulo 2**w
-    span = M.where(M.less_equal(maxval, minval), C.ones((), udt),
-                   M.where(maxval_over, M.add(span, np.ones((), udt)), span))
+    if maxval_over is not None:
+        span = M.where(maxval_over, M.add(span, np.ones((), udt)), span)
+    span = M.where(M.less_equal(maxval, minval), C.ones((), udt), span)
     full_range = M.equal(span, 0)  # span was 2**width: every value of the dtype
     safe = M.where(full_range, C.ones((), udt), span)
     # (2**width mod span) as ((2**(width/2) mod span)**2 mod span): high bits count in too.
@@ -361,16 +378,27 @@ def randint(key: Any, shape: Any, minval: Any, maxval: Any, dtype: Any = int) ->
     return M.add(minval, S.convert_element_type(offset, dt))
 
 
-def _clip_to(v: Any, dt: np.dtype) -> Any:
-    info = np.iinfo(dt)
-    if v.dtype.kind == "f":
-        v = M.floor(v)
-    if v.dtype.kind in "iu" and np.iinfo(v.dtype).min >= info.min and \
-            np.iinfo(v.dtype).max <= info.max:
+def _as_int(v: Any, dt: np.dtype) -> Any:
+    """An integer bound as is; a float one truncated towards zero (JAX's ``astype(int)``),
+    saturating at ``dt``'s range."""
+    if v.dtype.kind in "iu":
+        return v
+    if v.dtype.kind != "f":
         return S.convert_element_type(v, dt)
-    wide = np.dtype(np.float64) if v.dtype.kind == "f" else np.dtype(np.int64)
-    v = S.convert_element_type(v, wide)
-    return S.convert_element_type(M.clip(v, info.min, info.max), dt)
+    info = np.iinfo(dt)
+    v = M.clip(M.trunc(S.convert_element_type(v, np.dtype(np.float64))), info.min, info.max)
+    return S.convert_element_type(v, dt)
+
+
+def _clip_to(v: Any, dt: np.dtype) -> Any:
+    """Integer ``v`` clipped to ``dt``'s range (each bound applied in ``v``'s own dtype, where
+    it is representable) and converted."""
+    have, want = np.iinfo(v.dtype), np.iinfo(dt)
+    if want.min > have.min:
+        v = M.maximum(v, asarray(want.min, v.dtype))
+    if want.max < have.max:
+        v = M.minimum(v, asarray(want.max, v.dtype))
+    return S.convert_element_type(v, dt)
 
 
 def _split2(key: Any) -> tuple[Any, Any]:
