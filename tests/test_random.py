@@ -69,6 +69,11 @@ def test_seeds_become_high_and_low_words():
     try:
         np.testing.assert_array_equal(_np(random.key(2**33 + 5)), [2, 5])
         np.testing.assert_array_equal(_np(random.key(-1)), [2**32 - 1, 2**32 - 1])
+        # a 32-bit seed has high word 0 in either mode (as in JAX), a 64-bit one gives both
+        np.testing.assert_array_equal(_np(random.key(np.int32(-5))), [0, 2**32 - 5])
+        np.testing.assert_array_equal(_np(random.key(np.int64(-5))), [2**32 - 1, 2**32 - 5])
+        np.testing.assert_array_equal(_np(random.key(jnp.asarray(-5, jnp.int32))),
+                                      [0, 2**32 - 5])
     finally:
         fl.config.update("jax_enable_x64", False)
 

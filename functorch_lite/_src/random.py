@@ -63,10 +63,12 @@ def _check_key(name: str, key: Any) -> Any:
     return key
 
 
-def _seed_words(seed: int) -> tuple[int, int]:
+def _seed_words(seed: int, itemsize: int) -> tuple[int, int]:
+    """The (high, low) words of a concrete seed of ``itemsize`` bytes (8 for a Python int)."""
     if not -(2**63) <= seed < 2**64:
         raise ValueError(f"key: seed {seed} does not fit in 64 bits")
-    if not dtypes.default_int.itemsize == 8:  # 32-bit mode: the seed is taken as an int32
+    if dtypes.default_int.itemsize != 8 or itemsize < 8:
+        # 32-bit mode, or a 32-bit (or narrower) seed: the high word is 0, as in JAX
         return 0, seed % 2**32
     return (seed >> 32) % 2**32, seed % 2**32
 
@@ -84,7 +86,7 @@ def key(seed: Any) -> Any:
     if isinstance(seed, (bool, np.bool_)) or isinstance(seed, (float, complex)):
         raise TypeError(f"key: the seed must be an integer, got {type(seed).__name__} {seed!r}")
     if isinstance(seed, (int, np.integer)):
-        hi, lo = _seed_words(int(seed))
+        hi, lo = _seed_words(int(seed), 8 if isinstance(seed, int) else seed.dtype.itemsize)
         return Array(np.array([hi, lo], dtype=_U32))
     seed = asarray(seed)
     if seed.ndim != 0 or seed.dtype.kind not in "iu":
