@@ -74,6 +74,10 @@ def test_seeds_become_high_and_low_words():
         np.testing.assert_array_equal(_np(random.key(np.int64(-5))), [2**32 - 1, 2**32 - 5])
         np.testing.assert_array_equal(_np(random.key(jnp.asarray(-5, jnp.int32))),
                                       [0, 2**32 - 5])
+        # bits defaults to uint64 in 64-bit mode, as in JAX: both words joined
+        wide = _np(random.bits(KEY, (3,)))
+        assert wide.dtype == np.uint64
+        np.testing.assert_array_equal(wide, _np(random.bits(KEY, (3,), np.uint64)))
     finally:
         fl.config.update("jax_enable_x64", False)
 

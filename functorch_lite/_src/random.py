@@ -228,14 +228,17 @@ def _unit_floats(key: Any, shape: tuple, dtype: np.dtype) -> Any:
 
 
 def bits(key: Any, shape: Any = (), dtype: Any = None) -> Any:
-    """Uniform random unsigned integers (uint32 by default; uint8/16/32/64).
+    """Uniform random unsigned integers: uint8/16/32/64; by default uint32, or uint64 with
+    ``jax_enable_x64`` (as in JAX).
 
     Example:
         >>> bits(key(0), (3,))
         Array([4070199207, 4202968722, 1427181096], dtype=uint32)
     """
     key = _check_key("bits", key)
-    dt = _U32 if dtype is None else np.dtype(dtype)
+    if dtype is None:
+        dtype = np.uint64 if dtypes.default_int.itemsize == 8 else np.uint32
+    dt = np.dtype(dtype)
     if dt.kind != "u" or dt.itemsize not in (1, 2, 4, 8):
         raise TypeError(f"bits: dtype must be an unsigned integer type, got {dt}")
     return _bits(key, _shape("bits", shape), 8 * dt.itemsize)
