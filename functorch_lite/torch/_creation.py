@@ -8,6 +8,7 @@ Values are drawn on the host and moved to the tensor's device.
 from __future__ import annotations
 
 import builtins
+import json
 import math
 from typing import Any
 
@@ -450,21 +451,27 @@ class Generator:
         return self._seed
 
     def get_state(self) -> Tensor:
-        st = self._rng.bit_generator.state["state"]
-        words = [self._seed & (2 ** 64 - 1)] + [builtins.int(w) for w in st["counter"]] + \
-            [builtins.int(w) for w in st["key"]]
-        return tensor(np.array(words, dtype=np.uint64).view(np.uint8).copy())
+        """The generator's full state as a uint8 tensor (for ``set_state``)."""
+        state = self._rng.bit_generator.state
+        plain = {"seed": self._seed, "state": {k: [int(w) for w in v] for k, v in
+                                               state["state"].items()},
+                 "buffer": [int(w) for w in state["buffer"]], "buffer_pos":
+                 int(state["buffer_pos"]), "has_uint32": int(state["has_uint32"]),
+                 "uinteger": int(state["uinteger"])}
+        raw = np.frombuffer(json.dumps(plain).encode(), dtype=np.uint8)
+        return _finish(raw.copy(), None, False)
 
     def set_state(self, new_state: Tensor) -> Generator:
-        words = new_state.numpy(force=True).astype(np.uint8).view(np.uint64)
-        self._seed = builtins.int(words[0])
-        bg = np.random.Philox(self._seed)
+        """Restore a state from ``get_state``."""
+        plain = json.loads(new_state.numpy(force=True).astype(np.uint8).tobytes().decode())
+        bg = np.random.Philox()
         state = bg.state
-        state["state"]["counter"] = words[1:5].copy()
-        state["state"]["key"] = words[5:7].copy()
-        state["buffer_pos"] = 4
-        state["has_uint32"] = 0
+        state["state"] = {k: np.array(v, dtype=np.uint64) for k, v in plain["state"].items()}
+        state["buffer"] = np.array(plain["buffer"], dtype=np.uint64)
+        for k in ("buffer_pos", "has_uint32", "uinteger"):
+            state[k] = plain[k]
         bg.state = state
+        self._seed = plain["seed"]
         self._rng = np.random.Generator(bg)
         return self
 
