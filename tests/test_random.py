@@ -356,6 +356,13 @@ def test_choice_with_and_without_replacement():
     _chi_square_ok(np.bincount(d, minlength=4)[[0, 2, 3]], p[[0, 2, 3]])
     weighted = _np(random.choice(KEY, 4, (3,), replace=False, p=jnp.asarray(p)))
     assert len(set(weighted)) == 3 and 1 not in weighted
+    # more draws than nonzero weights: the zero-weight elements come last, never repeated
+    for k in random.split(KEY, 5):
+        every = _np(random.choice(k, 4, (4,), replace=False, p=jnp.asarray([0.5, 0, 0.5, 0])))
+        assert sorted(every[:2]) == [0, 2] and list(every[2:]) == [1, 3]
+    np.testing.assert_array_equal(  # jax 0.10.2's draws
+        _np(random.choice(KEY, 3, (3,), replace=False, p=jnp.asarray([0.5, 0.0, 0.5]))),
+        [0, 2, 1])
     firsts = _np(fl.vmap(lambda k: random.choice(k, 4, (2,), False, jnp.asarray(p))[0])(
         random.split(KEY, 20000)))
     _chi_square_ok(np.bincount(firsts, minlength=4)[[0, 2, 3]], p[[0, 2, 3]])

@@ -29,6 +29,7 @@ from .numpy import indexing as Ix
 from .numpy import math as M
 from .numpy import reductions as Rd
 from .numpy import shape_ops as SO
+from .numpy import sorting as Srt
 from .numpy._convert import asarray
 from .prims import elementwise as E
 from .prims import random_bits as RB
@@ -602,16 +603,14 @@ def choice(key: Any, a: Any, shape: Any = (), replace: bool = True, p: Any = Non
             below = M.less(cdf, SO.expand_dims(r, -1))
             ind = Rd.sum(below, axis=-1, dtype=dtypes.default_int)
         else:
-            # Gumbel top-k: the n_draws largest of log(p) + Gumbel noise, largest first.
-            with np.errstate(divide="ignore"):  # p == 0 gives log(p) = -inf: never drawn
+            # Gumbel top-k: the n_draws largest of log(p) + Gumbel noise, largest first. A
+            # stable descending sort keeps the picks distinct when p has zeros (their -inf
+            # keys tie and follow in index order, as JAX's top_k).
+            with np.errstate(divide="ignore"):  # p == 0 gives log(p) = -inf: drawn last
                 g = M.add(gumbel(key, (n,), p.dtype), M.log(p))
-            picked = []
-            for _ in range(n_draws):
-                i = Rd.argmax(g)
-                picked.append(i)
-                g = M.where(M.equal(C.arange(n), i), -np.inf, g)
-            ind = SO.reshape(SO.stack(picked) if picked else C.zeros((0,), dtypes.default_int),
-                             shape)
+            order = S.convert_element_type(Srt.argsort(g, descending=True),
+                                           dtypes.default_int)
+            ind = SO.reshape(Ix.getitem(order, slice(0, n_draws)), shape)
     return ind if arr is None else Ix.take(arr, ind, axis)
 
 
