@@ -423,6 +423,12 @@ def _torch():
     return torch
 
 
+def wrap_owned(array: np.ndarray) -> Any:
+    from functorch_lite.torch.utils.data._dataset import wrap_owned as wrap
+
+    return wrap(array)
+
+
 class _Encoder:
     def __init__(self) -> None:
         self.named: list[tuple[str, np.ndarray]] = []
@@ -490,7 +496,8 @@ class _Encoder:
         name = self.name_for(path)
         data = t.detach()
         device = str(data.device)
-        array = data.cpu().numpy() if device != "cpu" else data.numpy()
+        # read in place (no copy of a big model); docs/facade_internals.md: _concrete
+        array = (data.cpu() if device != "cpu" else data)._concrete()
         self.named.append((name, array))
         node: dict[str, Any] = {"$tensor": name}
         if t.requires_grad:
@@ -676,7 +683,8 @@ class _Decoder:
         raise self.bad(f"unknown node {str(node)[:80]}")
 
     def tensor(self, name: str, node: dict) -> Any:
-        t = self.place(self.torch.from_numpy(self.array(name)), node.get("device", "cpu"))
+        # the arrays are views of the buffer this load read and owns: wrap them, no copy
+        t = self.place(wrap_owned(self.array(name)), node.get("device", "cpu"))
         if node.get("parameter") and hasattr(self.torch, "nn"):
             return self.torch.nn.Parameter(t, requires_grad=bool(node.get("requires_grad")))
         if node.get("requires_grad"):

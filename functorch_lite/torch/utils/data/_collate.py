@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from ._dataset import wrap_owned
+
 __all__ = ["default_collate", "default_convert"]
 
 # numpy dtypes default_collate refuses: strings, bytes, objects (as torch does).
@@ -35,11 +37,11 @@ def _numbers_tensor(batch: list, torch: Any) -> Any:
     """Python numbers -> one tensor: float64 for floats and int64 for ints, as torch does."""
     array = np.asarray(batch)
     if array.dtype == np.bool_:
-        return torch.from_numpy(array)
+        return wrap_owned(array)
     if array.dtype.kind in "iu":
-        return torch.from_numpy(array.astype(np.int64, copy=False))
+        return wrap_owned(array.astype(np.int64, copy=False))
     if array.dtype.kind == "f" and isinstance(batch[0], float):
-        return torch.from_numpy(array.astype(np.float64, copy=False))
+        return wrap_owned(array.astype(np.float64, copy=False))
     return torch.tensor(batch)  # a mixed batch: torch.tensor infers the dtype
 
 
@@ -65,13 +67,13 @@ def default_collate(batch: Sequence[Any]) -> Any:
     if isinstance(elem, np.ndarray) and type(elem).__module__ == "numpy":
         if _NP_STR_OBJ.search(elem.dtype.str) is not None:
             raise _collate_error(elem)
-        return torch.from_numpy(np.stack(batch))
+        return wrap_owned(np.stack(batch))
     if isinstance(elem, (str, bytes)):  # before np.generic: numpy's str_ is a str
         return batch
     if isinstance(elem, np.generic):
         if _NP_STR_OBJ.search(elem.dtype.str) is not None:
             raise _collate_error(elem)
-        return torch.from_numpy(np.asarray(batch))
+        return wrap_owned(np.array(batch))
     if isinstance(elem, (bool, int, float)):
         return _numbers_tensor(batch, torch)
     if isinstance(elem, collections.abc.Mapping):

@@ -30,6 +30,47 @@ def _torch():
     return torch
 
 
+# Tensors wrap immutable core Arrays. A numpy array that this module just made and hands over
+# (a gathered batch) can become a tensor without the copy torch.from_numpy makes; the dataset's
+# own arrays are read in place. (docs/facade_internals.md: _from_value, _concrete.)
+_NATIVE = {
+    np.dtype(t)
+    for t in (
+        np.bool_,
+        np.uint8,
+        np.int8,
+        np.int16,
+        np.int32,
+        np.int64,
+        np.float16,
+        np.float32,
+        np.float64,
+        np.complex64,
+        np.complex128,
+    )
+}
+
+
+def wrap_owned(array: np.ndarray) -> Any:
+    """A tensor over ``array``, which the caller gives up (no one else may write to it)."""
+    if array.dtype not in _NATIVE:
+        return _torch().from_numpy(array)  # the facade converts other dtypes
+    if not _WRAP:
+        from functorch_lite._src.array import Array
+        from functorch_lite.torch._tensor import Tensor
+
+        _WRAP.append(lambda value: Tensor._from_value(Array(value)))
+    return _WRAP[0](array)
+
+
+_WRAP: list = []  # filled on first use (the facade imports this package)
+
+
+def host_view(tensor: Any) -> np.ndarray:
+    """A read-only numpy view of a CPU tensor's values, without copying."""
+    return tensor._concrete()
+
+
 class Dataset(Generic[T_co]):
     """A map-style dataset: subclasses define ``__getitem__`` (and usually ``__len__``).
 
@@ -288,8 +329,8 @@ def batch_gatherer(dataset: Any) -> Callable[[Any], list] | None:
                 ]
             )
         elif isinstance(tensor, torch.Tensor):
-            array = tensor.numpy()
-            takers.append(lambda idx, a=array: torch.from_numpy(_take(a, idx)))
+            array = host_view(tensor)
+            takers.append(lambda idx, a=array: wrap_owned(_take(a, idx)))
         else:
             return None
     return lambda idx: [take(idx) for take in takers]
@@ -297,4 +338,4 @@ def batch_gatherer(dataset: Any) -> Callable[[Any], list] | None:
 
 def _take(array: np.ndarray, idx: Any) -> np.ndarray:
     # A batch owns its memory (as torch's stacked batches do): a slice is copied.
-    return array[idx].copy() if isinstance(idx, slice) else np.take(array, idx, axis=0)
+    return array[idx].copy() if idx.__class__ is slice else array.take(idx, axis=0)
