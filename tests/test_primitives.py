@@ -701,3 +701,30 @@ def test_heaviside_large_inputs_match_numpy(n, dtype, h0, seed):
     for got in (E.heaviside(fl.Array(x), h0), fl.jit(lambda v: E.heaviside(v, h0))(x)):
         assert got.dtype == dtype
         np.testing.assert_array_equal(np.asarray(got), want)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from([np.float32, np.float64, np.float16, np.int32, np.int64, np.uint8,
+                        np.bool_, np.complex64, np.complex128]),
+       st.sampled_from(["arrays", "scalar_true", "scalar_false", "broadcast"]),
+       st.integers(0, 2**31 - 1))
+def test_select_large_inputs_match_numpy_bit_for_bit(dtype, form, seed):
+    # Large selects pick bits instead of calling np.where (which branches per element); every
+    # value must come through unchanged: NaN, inf, -0.0, and the weak-scalar dtype rules.
+    rng = np.random.default_rng(seed)
+    shape = (64, 80)
+    t = (rng.standard_normal(shape) * 3).astype(dtype)
+    f = (rng.standard_normal(shape) * 3).astype(dtype)
+    if np.dtype(dtype).kind == "f":
+        t[::3] = np.nan
+        f[::5] = -np.inf
+        t[1::7] = -0.0
+    pred = rng.random(shape) < 0.5
+    scalar = True if dtype == np.bool_ else 2
+    args = {"arrays": (pred, t, f), "scalar_true": (pred, scalar, f),
+            "scalar_false": (pred, t, scalar), "broadcast": (pred[:, :1], t[0], f)}[form]
+    want = np.where(*args)
+    got = E.select(*[a if np.isscalar(a) else fl.Array(a) for a in args])
+    got = np.asarray(got)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got.view(np.uint8), want.view(np.uint8))

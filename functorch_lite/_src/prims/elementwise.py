@@ -426,17 +426,51 @@ def _select_aval(pred: ShapedArray, on_true: ShapedArray, on_false: ShapedArray)
     return ShapedArray(shape, _common_dtype("select", (on_true, on_false)))
 
 
+_SAME_SIZE_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def _select_kernel(xp):
+    if xp is not np:
+        return xp.where
+    # numpy's where branches per element: on an unpredictable mask it is ~10x slower than on a
+    # sorted one (~480 µs against ~40 µs for 32k float32 here), and every ReLU-style select and
+    # its VJP meets such masks. Large selects pick bits instead, out = (t & m) | (f & ~m) with m
+    # all ones where the predicate holds: branch-free, and exact for every value (NaN payloads,
+    # inf, -0.0), since no arithmetic touches the data.
+    def impl(pred, on_true, on_false):
+        if np.size(pred) < 2048:
+            return np.where(pred, on_true, on_false)
+        dtype = np.result_type(on_true, on_false)
+        uint = _SAME_SIZE_UINT.get(dtype.itemsize)
+        if uint is None or dtype.kind not in "biufc":
+            return np.where(pred, on_true, on_false)
+        shape = np.broadcast_shapes(pred.shape, np.shape(on_true), np.shape(on_false))
+        m = np.broadcast_to(pred, shape).astype(uint)
+        np.negative(m, out=m)  # 1 -> all ones (unsigned wrap-around), 0 -> 0
+        out = np.bitwise_and(_bits(on_true, dtype, uint), m)
+        np.invert(m, out=m)
+        m &= _bits(on_false, dtype, uint)
+        out |= m
+        return out.view(dtype)
+
+    return impl
+
+
+def _bits(v: Any, dtype: np.dtype, uint: type) -> Any:
+    b = np.asarray(v, dtype).view(uint)
+    return b[()] if b.ndim == 0 else b  # a scalar broadcasts faster than a 0-d array
+
+
 _select_ref: list = []
 select_p = Primitive(
     "select",
-    kernel=lambda xp: xp.where,
+    kernel=_select_kernel,
     abstract_eval=_select_aval,
     jvp=(None, _jvp_from(lambda g, o, c, t, f: select(c, g, 0.0)),
          _jvp_from(lambda g, o, c, t, f: select(c, 0.0, g))),
     vjp=(None, _vjp_from(lambda g, o, c, t, f: select(c, g, 0.0), 1),
          _vjp_from(lambda g, o, c, t, f: select(c, 0.0, g), 2)),
     batch=_batch_elementwise(_select_ref),
-    emit=_emit_call("where"),
 )
 _select_ref.append(select_p)
 
