@@ -51,6 +51,7 @@ def test_normal_uniform_truncated_normal(dtype):
     ((32, 16, 5), 1, 0, (), (80, 160)),  # OIW with explicit axes
     ((4, 8, 6), -2, -1, 0, (8, 6)),  # a batch of 4 matrices
     ((2, 3, 4, 5), (0, 1), -1, (), (24, 20)),  # several input axes
+    ((5,), 0, 0, (), (1, 1)),  # a 1-d weight with explicit axes (as JAX)
 ])
 def test_compute_fans_against_the_formula(shape, in_axis, out_axis, batch_axis, fans):
     assert init.compute_fans(shape, in_axis, out_axis, batch_axis) == fans
@@ -130,6 +131,10 @@ def test_initializers_are_deterministic_and_match_under_jit_and_vmap(name, shape
 def test_initializer_errors():
     with pytest.raises(ValueError, match="at least 2 axes"):
         init.glorot_uniform()(KEY, (5,))
+    with pytest.raises(ValueError, match=r"out of range for a weight of shape \(5, 3\)"):
+        init.glorot_uniform(in_axis=2)(KEY, (5, 3))
+    w = init.variance_scaling(1.0, "fan_in", "normal", in_axis=0, out_axis=0)(KEY, (5,))
+    assert w.shape == (5,)
     with pytest.raises(ValueError, match="mode must be"):
         init.variance_scaling(1.0, "fan_sum", "normal")
     with pytest.raises(ValueError, match="distribution must be"):

@@ -136,14 +136,22 @@ def compute_fans(shape: Sequence[int], in_axis: int | Sequence[int] = -2,
         (144.0, 288.0)
     """
     shape = tuple(shape)
-    if len(shape) <= 1:
+    if len(shape) <= 1 and isinstance(in_axis, (int, np.integer)) and in_axis == -2:
+        # (as JAX: with explicit axes a 1-d weight is fine, e.g. in_axis=0, out_axis=0)
         raise ValueError(
             f"cannot compute fan-in and fan-out of a {len(shape)}-dimensional weight of shape "
-            f"{shape}: variance-scaling initializers need at least 2 axes"
+            f"{shape} with the default in_axis=-2: variance-scaling initializers need at least "
+            "2 axes, or explicit in_axis/out_axis"
         )
-    in_size = _axes_size(shape, in_axis)
-    out_size = _axes_size(shape, out_axis)
-    batch_size = _axes_size(shape, batch_axis)
+    try:
+        in_size = _axes_size(shape, in_axis)
+        out_size = _axes_size(shape, out_axis)
+        batch_size = _axes_size(shape, batch_axis)
+    except IndexError:
+        raise ValueError(
+            f"compute_fans: in_axis={in_axis}, out_axis={out_axis} or batch_axis={batch_axis} "
+            f"is out of range for a weight of shape {shape}"
+        ) from None
     receptive_field = math.prod(shape) / in_size / out_size / batch_size
     return in_size * receptive_field, out_size * receptive_field
 
