@@ -102,8 +102,14 @@ from ._dtypes import (
     short,
     uint8,
 )
+from ._linalg import *  # noqa: F403
+from ._linalg import __all__ as _linalg_all
 from ._ops import *  # noqa: F403
 from ._ops import __all__ as _ops_all
+from ._reductions import *  # noqa: F403
+from ._reductions import __all__ as _reductions_all
+from ._select_ops import *  # noqa: F403
+from ._select_ops import __all__ as _select_all
 from ._shape_ops import *  # noqa: F403
 from ._shape_ops import __all__ as _shape_all
 from ._tensor import Size, Tensor
@@ -261,4 +267,5 @@ __all__ = [
     "seed", "set_default_dtype", "set_grad_enabled", "set_printoptions", "set_rng_state",
     "short", "tensor", "uint8", "zeros", "zeros_like", "compile", "set_num_threads",
     "get_num_threads", "use_deterministic_algorithms",
-] + list(_ops_all) + list(_shape_all)
+] + list(_ops_all) + list(_reductions_all) + list(_linalg_all) + list(_shape_all) + \
+    list(_select_all)

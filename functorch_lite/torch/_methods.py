@@ -9,9 +9,20 @@ import numpy as np
 
 from .._src.array import Array
 from . import _creation as C
+from . import _linalg, _reductions, _select_ops
 from . import _ops as O
 from . import _shape_ops as S
 from ._tensor import Tensor
+
+_MODULES = (O, _reductions, _linalg, S, _select_ops)
+
+
+def _find(name: str) -> Any:
+    for mod in _MODULES:
+        fn = getattr(mod, name, None)
+        if fn is not None and getattr(fn, "__module__", None) == mod.__name__:
+            return fn
+    raise AttributeError(name)
 
 # Methods that are the torch function of the same name, with the tensor as first argument.
 _SAME = [
@@ -251,13 +262,10 @@ def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: A
 
 
 def install() -> None:
-    for name in _SAME:
-        setattr(Tensor, name, _method(getattr(O, name)))
-    for name in _SAME_SHAPE:
-        setattr(Tensor, name, _method(getattr(S, name)))
+    for name in _SAME + _SAME_SHAPE:
+        setattr(Tensor, name, _method(_find(name)))
     for name in _INPLACE:
-        fn = getattr(O, name, None) or getattr(S, name)
-        setattr(Tensor, name + "_", _inplace(fn, name + "_"))
+        setattr(Tensor, name + "_", _inplace(_find(name), name + "_"))
     for name in _INPLACE_SHAPE:
         setattr(Tensor, name + "_", _inplace_shape(getattr(S, name), name + "_"))
     Tensor.T = property(lambda self: S.permute(self, *reversed(builtins.range(self.ndim))))
@@ -266,7 +274,7 @@ def install() -> None:
     Tensor.__getitem__ = S.getitem
     Tensor.__setitem__ = S.setitem
     binary = {"add": O.add, "sub": O.sub, "mul": O.mul, "truediv": O.div, "floordiv":
-              O.floor_divide, "mod": O.remainder, "pow": O.pow, "matmul": O.matmul, "and":
+              O.floor_divide, "mod": O.remainder, "pow": O.pow, "matmul": _linalg.matmul, "and":
               O.bitwise_and, "or": O.bitwise_or, "xor": O.bitwise_xor}
     for name, fn in binary.items():
         setattr(Tensor, f"__{name}__", _binary_dunder(fn))
@@ -286,7 +294,7 @@ def install() -> None:
     Tensor.new_zeros = _new_factory(C.zeros)
     Tensor.new_ones = _new_factory(C.ones)
     Tensor.new_empty = _new_factory(C.empty)
-    Tensor.masked_fill_ = _inplace(S.masked_fill, "masked_fill_")
+    Tensor.masked_fill_ = _inplace(_select_ops.masked_fill, "masked_fill_")
     Tensor.index_add_ = _inplace(index_add, "index_add_")
 
 

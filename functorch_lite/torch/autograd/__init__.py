@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from .._autograd import (
-    backward,
     enable_grad,
-    grad,
     inference_mode,
     is_grad_enabled,
     no_grad,
     set_grad_enabled,
 )
+from .._engine import backward, grad
 from .function import Function, FunctionCtx, once_differentiable
 
 
