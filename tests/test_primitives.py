@@ -728,3 +728,21 @@ def test_select_large_inputs_match_numpy_bit_for_bit(dtype, form, seed):
     got = np.asarray(got)
     assert got.dtype == want.dtype and got.shape == want.shape
     np.testing.assert_array_equal(got.view(np.uint8), want.view(np.uint8))
+
+
+@pytest.mark.parametrize("dn, spec, shapes", [
+    ((((), ()), ((0,), (0,))), "bi,bj->bij", ((5, 3), (5, 4))),
+    ((((), ()), ((), ())), "i,j->ij", ((3,), (4,))),
+    ((((), ()), ((1,), (0,))), "ibk,bj->bikj", ((3, 5, 2), (5, 4))),
+    ((((), ()), ((0, 2), (1, 0))), "bic,cbj->bcij", ((5, 3, 2), (2, 5, 4))),
+])
+def test_dot_general_without_contraction_is_an_outer_product(dn, spec, shapes):
+    # No contracted axes take a broadcast-multiply kernel; values, gradients and jit agree.
+    rng = np.random.default_rng(0)
+    x, y = (rng.standard_normal(s) for s in shapes)
+    out = la.dot_general(Array(x), Array(y), dn)
+    np.testing.assert_allclose(np.asarray(out), np.einsum(spec, x, y), rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(fl.jit(lambda a, b: la.dot_general(a, b, dn))(x, y)),
+                               np.einsum(spec, x, y), rtol=1e-12)
+    fl.test_util.check_grads(lambda a, b: la.dot_general(a, b, dn), (Array(x), Array(y)),
+                             order=2, modes=("fwd", "rev"))
