@@ -15,6 +15,7 @@ import importlib.util
 import os
 import runpy
 import sys
+import traceback
 from typing import Any
 
 ALIASES = {"torch": "functorch_lite.torch", "torchvision": "functorch_lite.torchvision"}
@@ -110,5 +111,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     sys.argv = [script] + argv[1:]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
-    runpy.run_path(script, run_name="__main__")
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as e:  # noqa: BLE001  (reported like Python would, minus our frames)
+        _print_from(e, os.path.abspath(script))
+        return 1
     return 0
+
+
+def _print_from(e: BaseException, script: str) -> None:
+    """Print ``e``'s traceback starting at the script's first frame (the runner's and runpy's
+    frames above it are noise to the user)."""
+    tb = e.__traceback__
+    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) != script:
+        tb = tb.tb_next
+    traceback.print_exception(type(e), e, tb or e.__traceback__)

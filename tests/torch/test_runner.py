@@ -46,6 +46,8 @@ def test_traceback_shows_script_lines(tmp_path):
     res = _run(tmp_path, "--fail")
     assert res.returncode != 0
     assert "train.py" in res.stderr and 'raise ValueError("failing on purpose' in res.stderr
+    assert "runpy" not in res.stderr and "_runner.py" not in res.stderr  # only the script's frames
+    assert res.stderr.startswith("Traceback") and "ValueError: failing on purpose" in res.stderr
 
 
 def test_usage_and_missing_file(tmp_path):
