@@ -423,6 +423,17 @@ def test_errors_name_both_sides():
         lax.scan(lambda c, x: (c, x), 0.0, None)
     with pytest.raises(TypeError, match="pair"):
         lax.scan(lambda c, x: c, 0.0, np.ones(3))
+    # dynamic slices check their shapes eagerly too (an eager bind skips the shape rule: the
+    # kernel silently returned a shorter slice, or dropped a start index)
+    for f in (lambda f: f, fl.jit):
+        with pytest.raises(TypeError, match=r"slice_sizes=\(4,\)"):
+            f(lambda x: lax.dynamic_slice(x, (0,), (4,)))(x)
+        with pytest.raises(TypeError, match="2 start indices for an operand of rank 1"):
+            f(lambda x: lax.dynamic_slice(x, (0, 0), (1, 1)))(x)
+        with pytest.raises(TypeError, match=r"update's dtype int32 differs"):
+            f(lambda x: lax.dynamic_update_slice(x, np.ones(2, np.int32), (0,)))(x)
+        with pytest.raises(TypeError, match="fit inside it"):
+            f(lambda x: lax.dynamic_update_slice(x, np.ones(4), (0,)))(x)
 
 
 def test_reverse_over_forward_under_jit():

@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes
 from ..array import Array
-from ..core import Primitive, ShapedArray
+from ..core import Primitive, ShapedArray, get_aval
 from . import elementwise as E
 from . import shape as S
 from .indexing import gather, scatter
@@ -172,7 +173,10 @@ def dynamic_slice(operand: Any, start_indices: Any, slice_sizes: Any, *,
 
     x = asarray(operand)
     starts = _index_operands("dynamic_slice", x, start_indices, allow_negative_indices)
-    return _slice(x, starts, tuple(int(n) for n in slice_sizes))
+    sizes = tuple(int(n) for n in slice_sizes)
+    # (checked here too: an eager bind runs the kernel without the shape rule)
+    _dynamic_slice_aval(get_aval(x), *map(get_aval, starts), slice_sizes=sizes)
+    return _slice(x, starts, sizes)
 
 
 # ---- dynamic_update_slice ------------------------------------------------------------------------
@@ -266,5 +270,9 @@ def dynamic_update_slice(operand: Any, update: Any, start_indices: Any, *,
     from ..numpy._convert import asarray
 
     x = asarray(operand)
+    # (a Python scalar update takes the operand's dtype, as a weak value does in JAX)
+    u = asarray(update, x.dtype) if dtypes.is_python_scalar(update) else asarray(update)
     starts = _index_operands("dynamic_update_slice", x, start_indices, allow_negative_indices)
-    return _update_slice(x, asarray(update), starts)
+    # (checked here too: an eager bind runs the kernel without the shape rule)
+    _dynamic_update_slice_aval(get_aval(x), get_aval(u), *map(get_aval, starts))
+    return _update_slice(x, u, starts)
