@@ -436,6 +436,21 @@ def test_errors_name_both_sides():
             f(lambda x: lax.dynamic_update_slice(x, np.ones(4), (0,)))(x)
 
 
+def test_jax_signature_forms():
+    x = np.arange(3.0)
+    # a scan body may return its (carry, y) pair as a list; fori_loop takes unroll=; switch
+    # takes JAX's older operand= keyword (and cond/switch accept operand=None as an operand)
+    close(lax.scan(lambda c, x: [c + x, c], 0.0, x), (3.0, np.array([0.0, 0.0, 1.0])))
+    close(fl.jit(lambda x: lax.scan(lambda c, x: [c + x, c], 0.0, x))(x),
+          (3.0, np.array([0.0, 0.0, 1.0])))
+    close(lax.fori_loop(0, 3, lambda i, v: v + i, 0.0, unroll=2), 3.0)
+    with pytest.raises(ValueError, match="unroll"):
+        lax.fori_loop(0, 3, lambda i, v: v + i, 0.0, unroll=0)
+    close(lax.switch(1, [lambda v: v, lambda v: v * 2], operand=x), 2 * x)
+    assert lax.cond(True, lambda v: v is None, lambda v: False, operand=None)
+    assert lax.switch(0, [lambda v: v is None], operand=None)
+
+
 def test_reverse_over_forward_under_jit():
     """jit(jacrev(jacfwd(f))): the tape records the primitives themselves (their per-argument
     VJP rules), against the eager Hessian."""

@@ -105,9 +105,13 @@ def _retyped(run: Callable, leaves: list, weak: list) -> Any:
 # ---- cond / switch ------------------------------------------------------------------------------
 
 
-def switch(index: Any, branches: Sequence[Callable], *operands: Any) -> Any:
+_NO_OPERAND = object()
+
+
+def switch(index: Any, branches: Sequence[Callable], *operands: Any,
+           operand: Any = _NO_OPERAND) -> Any:
     """Apply ``branches[index](*operands)``; ``index`` is clamped to ``[0, len(branches) - 1]``
-    as in JAX.
+    as in JAX. (``operand=`` is JAX's older keyword form of a single operand.)
 
     Under vmap with a batched index, each branch runs only on the lanes that select it (JAX runs
     every branch on every lane); under jit the branch is chosen at run time.
@@ -116,6 +120,8 @@ def switch(index: Any, branches: Sequence[Callable], *operands: Any) -> Any:
         >>> switch(2, [lambda x: x, lambda x: 2 * x, lambda x: 3 * x], jnp.ones(2))
         Array([3., 3.], dtype=float32)
     """
+    if operand is not _NO_OPERAND:
+        operands = operands + (operand,)
     branches = list(branches)
     if not branches or not all(callable(b) for b in branches):
         raise TypeError("switch: branches must be a non-empty sequence of callables")
@@ -129,7 +135,7 @@ def switch(index: Any, branches: Sequence[Callable], *operands: Any) -> Any:
 
 
 def cond(pred: Any, true_fun: Callable, false_fun: Callable, *operands: Any,
-         operand: Any = None) -> Any:
+         operand: Any = _NO_OPERAND) -> Any:
     """``true_fun(*operands)`` if ``pred`` else ``false_fun(*operands)`` (operands are pytrees).
 
     ``pred`` is a scalar bool or number (nonzero is true). Under vmap with a batched predicate,
@@ -138,7 +144,7 @@ def cond(pred: Any, true_fun: Callable, false_fun: Callable, *operands: Any,
     Example:
         >>> cond(x > 0, lambda v: v * 2.0, lambda v: -v, x)
     """
-    if operand is not None:  # JAX's older keyword form
+    if operand is not _NO_OPERAND:  # JAX's older keyword form
         operands = operands + (operand,)
     p = asarray(pred)
     if p.shape != ():
@@ -227,8 +233,7 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
     """
     if not callable(f):
         raise TypeError(f"scan: f must be callable, got {type(f).__name__}")
-    if not isinstance(unroll, bool) and (not isinstance(unroll, (int, np.integer)) or unroll < 1):
-        raise ValueError(f"scan: unroll must be a positive int or a bool, got {unroll!r}")
+    _check_unroll("scan", unroll)
     xs_leaves, xs_tree = _leaves_as_arrays(xs)
     lengths = {x.shape[0] if x.ndim else None for x in xs_leaves}
     if None in lengths:
@@ -254,6 +259,11 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
         init_leaves, _weak_flags(init))
 
 
+def _check_unroll(name: str, unroll: Any) -> None:
+    if not isinstance(unroll, bool) and (not isinstance(unroll, (int, np.integer)) or unroll < 1):
+        raise ValueError(f"{name}: unroll must be a positive int or a bool, got {unroll!r}")
+
+
 def _scan_staged(f, init_leaves, weak, init_tree, xs_leaves, xs_tree, n, reverse, unroll):
     carry_avals = [strong(get_aval(c)) for c in init_leaves]
     x_avals = [ShapedArray(x.shape[1:], x.dtype) for x in xs_leaves]
@@ -276,7 +286,7 @@ def _scan_staged(f, init_leaves, weak, init_tree, xs_leaves, xs_tree, n, reverse
 def _step(f: Callable, carry: Any, x: Any, init_tree: Any, init_leaves: Any,
           weak: Any = ()) -> tuple:
     out = f(carry, x)
-    if not isinstance(out, tuple) or len(out) != 2:
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
         raise TypeError(
             f"scan: the body must return a pair (new_carry, y), got {type(out).__name__}"
             + (f" of length {len(out)}" if isinstance(out, (tuple, list)) else "")
@@ -323,16 +333,20 @@ def map(f: Callable, xs: Any) -> Any:
 # ---- loops --------------------------------------------------------------------------------------
 
 
-def fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any) -> Any:
+def fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any, *,
+              unroll: int | bool | None = None) -> Any:
     """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``; returns ``val``.
 
     With concrete bounds this is a scan (reverse-differentiable); with traced bounds a
     while_loop. The index is an int32 array (the bounds' dtype if they are integer arrays).
+    ``unroll`` is accepted for compatibility and does not change results.
 
     Example:
         >>> fori_loop(0, 4, lambda i, s: s + i, 0)
         Array(6, dtype=int32)
     """
+    if unroll is not None:
+        _check_unroll("fori_loop", unroll)
     lo_a, hi_a = asarray(lower), asarray(upper)
     for name, v in (("lower", lo_a), ("upper", hi_a)):
         if v.shape != () or v.dtype.kind not in "iu":
