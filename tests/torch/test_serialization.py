@@ -639,3 +639,47 @@ def test_pytorch_and_safetensors_read_our_checkpoint(tmp_path):
     loaded = torch.load(other)
     assert loaded["w"].dtype == torch.float32 and loaded["n"].dtype == torch.int64
     np.testing.assert_array_equal(_np(loaded["w"]), real_state["w"].numpy())
+
+
+@pytest.mark.parametrize("zipfile_format", [True, False])
+def test_real_pytorch_checkpoints_are_refused_with_advice(tmp_path, zipfile_format, monkeypatch):
+    torch = _facade()
+    real = pytest.importorskip("torch")
+    if not hasattr(real, "from_numpy"):  # tests/torch seen as a namespace package
+        pytest.skip("PyTorch is not installed")
+    path = tmp_path / "model.pth"
+    real.save(
+        {"fc.weight": real.ones(2, 2)}, str(path), _use_new_zipfile_serialization=zipfile_format
+    )
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the loader must never unpickle")
+
+    monkeypatch.setattr(pickle, "Unpickler", refuse)
+    monkeypatch.setattr(pickle, "load", refuse)
+    what = "PyTorch pickle checkpoint" if zipfile_format else "legacy PyTorch pickle checkpoint"
+    with pytest.raises(ForeignCheckpointError, match=f"{what}.*save_file"):
+        torch.load(path)
+
+
+def test_module_and_optimizer_state_dicts_roundtrip(tmp_path):
+    torch = _facade()
+    try:
+        nn, optim = torch.nn, torch.optim
+    except AttributeError:
+        pytest.skip("functorch_lite.torch.nn / optim are not there yet")
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    model(torch.randn(5, 3)).sum().backward()
+    opt.step()
+    path = tmp_path / "ckpt.pt"
+    torch.save({"model": model.state_dict(), "optim": opt.state_dict()}, path)
+    ckpt = torch.load(path)
+    fresh = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    fresh.load_state_dict(ckpt["model"])
+    for (name, a), (_, b) in zip(model.state_dict().items(), fresh.state_dict().items()):
+        np.testing.assert_array_equal(_np(a), _np(b), err_msg=name)
+    fresh_opt = optim.SGD(fresh.parameters(), lr=0.5)
+    fresh_opt.load_state_dict(ckpt["optim"])
+    assert fresh_opt.param_groups[0]["lr"] == 0.1
+    assert fresh_opt.param_groups[0]["momentum"] == 0.9
