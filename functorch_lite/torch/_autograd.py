@@ -352,8 +352,27 @@ def value_in(graph: Graph, a: Any) -> Any:
 
 
 def _record(fn: Callable, name: str, args: tuple, kwargs: dict | None, saves: int) -> Any:
-    graph = graph_for(args)
-    vals = [value_in(graph, a) for a in args]
+    # (graph_for and value_in, inlined: this runs for every recorded op)
+    graph = None
+    for a in args:
+        if isinstance(a, Tensor):
+            g = a._graph
+            if g is not None:
+                if g.into is not None:
+                    g = node_of(a)[0]
+                graph = g if graph is None or graph is g else merge(graph, g)
+    if graph is None:
+        graph = Graph(_state.trace)
+    vals = []
+    for a in args:
+        if not isinstance(a, Tensor):
+            vals.append(a)
+        elif a._graph is not None:
+            vals.append(a._tracer if a._graph is graph else node_of(a)[1])
+        elif a._rg:
+            vals.append(graph.lift(a))
+        else:
+            vals.append(a._data)
     trace = graph.trace
     prev = _state.trace
     _state.trace = trace
