@@ -55,24 +55,24 @@ def pad(img: np.ndarray, ltrb: tuple[int, int, int, int], fill=0,
     # Negative padding removes rows/columns from that side.
     img = img[..., max(-top, 0): height - max(-bottom, 0), max(-left, 0): width - max(-right, 0)]
     left, top, right, bottom = (max(p, 0) for p in ltrb)
-    widths = [(0, 0)] * (img.ndim - 2) + [(top, bottom), (left, right)]
     if padding_mode != "constant":
+        widths = [(0, 0)] * (img.ndim - 2) + [(top, bottom), (left, right)]
         # numpy's reflect repeats the reflection for pads wider than the image, as Pillow's
         # path does; tensors reject such pads (torch does) in functional.pad.
         return np.pad(img, widths, mode=padding_mode)
-    if isinstance(fill, (tuple, list)) and img.ndim >= 3 and len(fill) not in (1,):
-        if len(fill) != img.shape[-3]:
+    # Constant padding by allocation and one copy (np.pad is slower per sample).
+    out = np.empty(img.shape[:-2] + (img.shape[-2] + top + bottom,
+                                     img.shape[-1] + left + right), img.dtype)
+    if isinstance(fill, (tuple, list)) and len(fill) != 1:
+        if img.ndim < 3 or len(fill) != img.shape[-3]:
             raise ValueError(f"fill has {len(fill)} values but the image has "
-                             f"{img.shape[-3]} channels")
-        out = np.empty(img.shape[:-2] + (img.shape[-2] + top + bottom,
-                                         img.shape[-1] + left + right), img.dtype)
-        out[...] = np.asarray(fill, dtype=img.dtype).reshape(-1, 1, 1)
-        out[..., top: top + img.shape[-2], left: left + img.shape[-1]] = img
-        return out
-    if isinstance(fill, (tuple, list)):
-        fill = fill[0]
-    fill = 0 if fill is None else fill
-    return np.pad(img, widths, mode="constant", constant_values=np.asarray(fill).astype(img.dtype))
+                             f"{img.shape[-3] if img.ndim >= 3 else 1} channels")
+        out[...] = np.asarray(fill).astype(img.dtype).reshape(-1, 1, 1)
+    else:
+        fill = fill[0] if isinstance(fill, (tuple, list)) else fill
+        out[...] = np.asarray(0 if fill is None else fill).astype(img.dtype)
+    out[..., top: top + img.shape[-2], left: left + img.shape[-1]] = img
+    return out
 
 
 def crop(img: np.ndarray, top: int, left: int, height: int, width: int) -> np.ndarray:
