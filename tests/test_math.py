@@ -263,3 +263,19 @@ def test_logaddexp_is_stable_and_finite_at_minus_inf(dtype):
     np.testing.assert_allclose(np.asarray(g), [1.0, 0.0])
     g = fl.grad(lambda v: jnp.sum(jnp.logaddexp(v, -np.inf)))(big)
     np.testing.assert_allclose(np.asarray(g), [1.0, 0.0])
+
+
+@pytest.mark.parametrize("name", ["hypot", "logaddexp", "logaddexp2", "arctan2", "copysign"])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.int8, np.uint8, np.bool_])
+def test_float_composites_keep_the_array_dtype_with_a_python_scalar(name, dtype):
+    # A weak Python scalar must take the array's float dtype on either side (it used to be
+    # computed alone, in float64, and leak float64 into the result).
+    f = getattr(jnp, name)
+    x = jnp.asarray(np.array([1, 0, 1], dtype))
+    want = np.dtype(dtype) if np.dtype(dtype).kind == "f" else np.dtype(np.float32)
+    for s in (2, 2.5, True):
+        assert f(x, s).dtype == want, (name, s)
+        assert f(s, x).dtype == want, (name, s)
+    ref = getattr(np, name)(np.asarray(x, np.float64), 2.5)
+    np.testing.assert_allclose(np.asarray(f(x, 2.5), np.float64), ref, rtol=2e-3)
+

@@ -243,6 +243,14 @@ def log10(x: Any, /) -> Any:
     return E.div(E.log(x), float(np.log(10.0)))
 
 
+def _inexact_arrays(*args: Any) -> list:
+    """``promote_inexact``, then Python scalars become Arrays of the common dtype too, so that
+    unary operations on them stay in that dtype (``abs_(2.0)`` alone would be float64)."""
+    args = promote_inexact(*args)
+    dt = dtypes.result_type(*args)
+    return [asarray(a, dt) for a in args]
+
+
 def _nonfinite_safe_max(x: Any, y: Any) -> Any:
     """max(x, y) with its gradient stopped, and 0 where it is infinite (so ``x - m`` is never
     ``inf - inf``)."""
@@ -268,7 +276,7 @@ def logaddexp(x: Any, y: Any, /) -> Any:
 
 def logaddexp2(x: Any, y: Any, /) -> Any:
     """``log2(2**x + 2**y)`` without overflow. Example: ``logaddexp2(x, y)``."""
-    x, y = promote_inexact(x, y)
+    x, y = _inexact_arrays(x, y)
     return E.div(logaddexp(E.mul(x, _LN2), E.mul(y, _LN2)), _LN2)
 
 
@@ -380,7 +388,7 @@ def hypot(x: Any, y: Any, /) -> Any:
         >>> hypot(asarray(3e30), asarray(4e30))
         Array(5.e+30, dtype=float32)
     """
-    x, y = promote_inexact(x, y)
+    x, y = _inexact_arrays(x, y)
     ax, ay = E.abs_(x), E.abs_(y)
     big, small = E.max_(ax, ay), E.min_(ax, ay)
     zero = E.eq(big, 0.0)
@@ -504,8 +512,7 @@ def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Any:
     """``|a - b| <= atol + rtol * |b|`` elementwise; equal infinities are close, NaNs are not
     (unless ``equal_nan``). Example: ``isclose(x, y, atol=1e-6)``."""
-    a, b = promote_inexact(a, b)
-    a, b = asarray(a), asarray(b)
+    a, b = _inexact_arrays(a, b)
     tol = E.add(float(atol), E.mul(float(rtol), E.abs_(b)))
     near = E.le(E.abs_(E.sub(a, b)), tol)
     finite = E.bitwise_and(E.is_finite(a), E.is_finite(b))
