@@ -279,3 +279,13 @@ def test_float_composites_keep_the_array_dtype_with_a_python_scalar(name, dtype)
     ref = getattr(np, name)(np.asarray(x, np.float64), 2.5)
     np.testing.assert_allclose(np.asarray(f(x, 2.5), np.float64), ref, rtol=2e-3)
 
+
+@pytest.mark.parametrize("name", ["floor", "ceil", "trunc"])
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int32, np.int64, np.bool_])
+def test_rounding_keeps_integer_dtypes(name, dtype):
+    # numpy 2 and JAX return integer (and bool) inputs unchanged; floor/ceil used to give floats.
+    x = np.array([1, 0, 1], dtype)
+    out = getattr(jnp, name)(jnp.asarray(x))
+    assert out.dtype == getattr(np, name)(x).dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(np.asarray(out), x)
+    assert fl.jit(getattr(jnp, name))(jnp.asarray(x)).dtype == np.dtype(dtype)

@@ -72,7 +72,11 @@ def _make_binary(prim: Primitive, name: str, inexact: bool = False) -> Callable:
     return op
 
 
-def _make_unary(prim: Primitive, name: str, inexact: bool = True) -> Callable:
+def _make_unary(prim: Primitive, name: str, inexact: bool = True,
+                keep_integers: bool = False) -> Callable:
+    """The numpy-level unary op for ``prim``. ``inexact``: ints and bools become the default
+    float first; ``keep_integers``: they are returned unchanged instead (floor, ceil), as in
+    numpy and JAX. Both only act off the fast path, which floats take."""
     impl = prim.impl
 
     def op(x: Any, /) -> Any:
@@ -83,7 +87,11 @@ def _make_unary(prim: Primitive, name: str, inexact: bool = True) -> Callable:
                 return Array(impl(x._value))
         elif isinstance(x, Tracer) and (not inexact or x.dtype.kind in _FLOAT_KINDS):
             return _state.trace.process(prim, (x,), _NO_PARAMS)
-        (x,) = promote_inexact(x) if inexact else promote(x)
+        (x,) = promote(x)
+        if keep_integers and x.dtype.kind in "biu":
+            return x
+        if inexact:
+            (x,) = promote_inexact(x)
         return prim.bind(x)
 
     op.__name__ = name
@@ -133,8 +141,8 @@ sqrt = _make_unary(E.sqrt_p, "sqrt")
 absolute = _make_unary(E.abs_p, "absolute", inexact=False)
 abs = absolute
 sign = _make_unary(E.sign_p, "sign", inexact=False)
-floor = _make_unary(E.floor_p, "floor")
-ceil = _make_unary(E.ceil_p, "ceil")
+floor = _make_unary(E.floor_p, "floor", keep_integers=True)
+ceil = _make_unary(E.ceil_p, "ceil", keep_integers=True)
 isfinite = _make_unary(E.is_finite_p, "isfinite")
 invert = _make_unary(E.not_p, "invert", inexact=False)
 bitwise_not = invert
