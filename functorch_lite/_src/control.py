@@ -6,9 +6,9 @@ Two ways to run, chosen per call (see docs/control_flow.md):
 * **as a Python loop** when only eager evaluation, grad/vjp and jvp are running (they keep
   concrete values): the user's functions are called step by step, so eager loops cost what the
   body costs, and reverse mode records every step on the tape;
-* **as a primitive carrying its body program** (``scan``, ``while``, ``cond`` in
-  ``prims/control.py``) when jit/make_jaxpr or vmap is running, so the staged program shows one
-  loop, not an unrolled one, and vmap batches the body once.
+* **as a primitive carrying its body program** (``scan`` and ``while`` in ``prims/loops.py``,
+  ``cond`` in ``prims/control.py``) when jit/make_jaxpr or vmap is running, so the staged
+  program shows one loop, not an unrolled one, and vmap batches the body once.
 
 ``cond``/``switch`` with a concrete predicate just call the chosen branch, whatever is running.
 """
@@ -25,8 +25,9 @@ from .core import EVAL, ShapedArray, _state, concrete_or_none, get_aval
 from .numpy._convert import asarray
 from .prims import elementwise as E
 from .prims import shape as S
-from .prims.control import bind_control, cond_p, scan_p, stage, strong, while_p
+from .prims.control import bind_control, cond_p, stage, strong
 from .prims.dynamic import dynamic_slice, dynamic_update_slice
+from .prims.loops import scan_p, while_p
 from .tree_util import leaf_paths, tree_flatten, tree_unflatten
 
 
