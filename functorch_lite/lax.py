@@ -26,6 +26,7 @@ from ._src.prims.shape import (
     pad,
     reshape,
     rev,
+    split,
     stop_gradient_p,
     transpose,
 )
@@ -212,5 +213,5 @@ __all__ = _control_names + _conv_names + [
     "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "cbrt", "clamp", "digamma",
     "erf", "erf_inv", "erfc", "exp2", "is_finite", "lgamma", "nextafter", "polygamma",
     "population_count", "reciprocal", "rsqrt", "shift_left", "shift_right_arithmetic",
-    "shift_right_logical", "square", "cumprod", "reduce_prod", "sort",
+    "shift_right_logical", "square", "cumprod", "reduce_prod", "sort", "split",
 ]

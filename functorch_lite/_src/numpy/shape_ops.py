@@ -391,11 +391,16 @@ def _split(name: str, ary: Any, indices_or_sections: Any, axis: int, equal: bool
             )
         idx = [operator.index(i) for i in np.asarray(idx).ravel().tolist()]
         bounds = [0] + idx + [n]
-    out = []
+    pieces = []
     for start, stop in zip(bounds[:-1], bounds[1:]):
         lo, hi, _ = slice(start, stop).indices(n)
-        out.append(_slice_axis(a, ax, lo, max(lo, hi)))
-    return out
+        pieces.append((lo, max(lo, hi)))
+    if all(p[1] == q[0] for p, q in zip(pieces, pieces[1:])) and pieces[-1][1] == n:
+        # Pieces that tile the axis: one split primitive, whose VJP is one concatenate
+        # (slicing each piece would pad every piece's cotangent to the full size).
+        # (the first piece starts at 0: bounds[0] is 0)
+        return list(S.split(a, [hi - lo for lo, hi in pieces], ax))
+    return [_slice_axis(a, ax, lo, hi) for lo, hi in pieces]  # overlapping indices, as numpy
 
 
 def split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list:

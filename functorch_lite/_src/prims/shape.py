@@ -536,6 +536,62 @@ def concatenate(xs: list, dimension: int) -> Any:
     return concatenate_p.bind(*xs, dimension=int(dimension))
 
 
+# ---- split ---------------------------------------------------------------------------------------
+# concatenate's inverse (JAX's lax.split). Built from slices, a split's backward pass would pad
+# each piece's cotangent to the full size and add them up (an LSTM/GRU's gate split, on every
+# step); as a primitive its VJP is one concatenate.
+
+
+def _split_aval(a, *, sizes, axis):
+    if not 0 <= axis < a.ndim or any(s < 0 for s in sizes) or sum(sizes) != a.shape[axis]:
+        raise ValueError(
+            f"split: sizes {tuple(sizes)} must be non-negative and add up to the size of axis "
+            f"{axis} of the operand, whose shape is {a.shape}"
+        )
+    return tuple(ShapedArray(a.shape[:axis] + (s,) + a.shape[axis + 1:], a.dtype) for s in sizes)
+
+
+def _split_kernel(xp):
+    def impl(x, *, sizes, axis):
+        lead = (slice(None),) * axis
+        out, start = [], 0
+        for s in sizes:
+            out.append(x[lead + (slice(start, start + s),)])
+            start += s
+        return tuple(out)
+
+    return impl
+
+
+def _split_jvp(primals, tangents, out, *, sizes, axis):
+    (t,) = tangents
+    return [None] * len(sizes) if t is None else list(split(t, sizes, axis))
+
+
+def _split_batch(vals, dims, *, sizes, axis):
+    x = moveaxis(vals[0], dims[0], 0)
+    return split(x, sizes, axis + 1), [0] * len(sizes)
+
+
+split_p = Primitive(
+    "split",
+    kernel=_split_kernel,
+    abstract_eval=_split_aval,
+    jvp_full=_split_jvp,
+    vjp=(lambda cts, outs, x, *, sizes, axis: concatenate(list(cts), axis),),
+    batch=_split_batch,
+    multiple_results=True,
+)
+
+
+def split(x: Any, sizes: Any, axis: int = 0) -> tuple:
+    """Split ``x`` along ``axis`` into pieces of the given ``sizes`` (which add up to its size).
+
+    Example: ``lax.split(jnp.arange(5), (2, 3))`` gives pieces of shapes (2,) and (3,).
+    """
+    return split_p.bind(x, sizes=tuple(int(s) for s in sizes), axis=int(axis))
+
+
 # ---- rev -----------------------------------------------------------------------------------------
 
 rev_p = Primitive(
