@@ -22,6 +22,7 @@ import numpy as np
 from . import dtypes
 from .array import Array
 from .core import EVAL, ShapedArray, _state, concrete_or_none, get_aval
+from .ir import Jaxpr, Var
 from .numpy._convert import asarray
 from .prims import elementwise as E
 from .prims import shape as S
@@ -203,8 +204,6 @@ def _switch(index: Any, branches: list, operands: tuple, name: str) -> Any:
     # Every branch takes every branch's captured values (and ignores the others').
     all_captured = [c for _, captured, _ in staged for c in captured]
     new_branches, offset = [], 0
-    from .ir import Jaxpr, Var
-
     for jaxpr, captured, _ in staged:
         before = [Var(strong(get_aval(c))) for c in all_captured[:offset]]
         after = [Var(strong(get_aval(c))) for c in all_captured[offset + len(captured):]]
