@@ -373,3 +373,20 @@ def test_errors_name_the_argument_and_the_fix():
         jnp.argmax(jnp.zeros((0,)))
     with pytest.raises(ValueError, match="out of range"):
         jnp.sum(x, axis=2)
+
+
+@pytest.mark.parametrize("shape,axis", [((0,), None), ((0, 3), 0), ((0, 3), 1), ((2, 0), 1),
+                                        ((2, 0), (0, 1))])
+def test_all_and_any_of_empty_axes_are_their_identities(shape, axis):
+    # min/max have no identity: all/any of an empty axis used to raise numpy's ValueError.
+    x = np.ones(shape, bool)
+    for keepdims in (False, True):
+        for name in ("all", "any"):
+            got = getattr(jnp, name)(jnp.asarray(x), axis=axis, keepdims=keepdims)
+            want = getattr(np, name)(x, axis=axis, keepdims=keepdims)
+            assert got.shape == want.shape and got.dtype == want.dtype
+            np.testing.assert_array_equal(np.asarray(got), want)
+            jitted = fl.jit(lambda v: getattr(jnp, name)(v, axis=axis, keepdims=keepdims))
+            np.testing.assert_array_equal(np.asarray(jitted(jnp.asarray(x))), want)
+    e = jnp.asarray(np.zeros(shape))
+    assert bool(jnp.allclose(e, e)) and bool(jnp.array_equal(e, e))

@@ -531,6 +531,8 @@ def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
 
 
 def _all(x: Any) -> Any:
+    if x.size == 0:  # (min has no identity; everything in nothing is true)
+        return asarray(True)
     return R.reduce_min(x, tuple(range(x.ndim)))
 
 

@@ -272,14 +272,27 @@ def all(a: Any, axis: Any = None, out: None = None, keepdims: bool = False, *,  
         where: Any = None) -> Any:
     """True where every element along ``axis`` is true. Example: ``all(x > 0, axis=0)``."""
     _check_out(out, "all")
-    return _reduce(R.reduce_min, _masked(asarray(a, bool), where, True), axis, keepdims)
+    return _bool_reduce(R.reduce_min, _masked(asarray(a, bool), where, True), axis, keepdims,
+                        True)
 
 
 def any(a: Any, axis: Any = None, out: None = None, keepdims: bool = False, *,  # noqa: A001
         where: Any = None) -> Any:
     """True where some element along ``axis`` is true. Example: ``any(x > 0, axis=0)``."""
     _check_out(out, "any")
-    return _reduce(R.reduce_max, _masked(asarray(a, bool), where, False), axis, keepdims)
+    return _bool_reduce(R.reduce_max, _masked(asarray(a, bool), where, False), axis, keepdims,
+                        False)
+
+
+def _bool_reduce(prim: Callable, a: Any, axis: Any, keepdims: bool, identity: bool) -> Any:
+    """all/any as a min/max over bools; over an empty axis (where min/max have no identity)
+    the result is the identity: ``all([])`` is True, ``any([])`` False, as in numpy and JAX."""
+    axes = _axes(axis, a.ndim)
+    if builtins.any(a.shape[i] == 0 for i in axes):
+        shape = tuple(1 if i in axes else s for i, s in enumerate(a.shape) if keepdims
+                      or i not in axes)
+        return S.broadcast_to(asarray(identity), shape)
+    return _reduce(prim, a, axes, keepdims)
 
 
 def count_nonzero(a: Any, axis: Any = None, keepdims: bool = False) -> Any:
