@@ -39,7 +39,7 @@ _SAME = [
     "nansum", "mean", "nanmean", "prod", "var", "std", "max", "min", "amax", "amin", "argmax",
     "argmin", "all", "any", "logsumexp", "cumsum", "cumprod", "softmax", "log_softmax", "norm",
     "dist", "matmul", "mm", "bmm", "mv", "dot", "inner", "outer", "ger", "addmm", "trace",
-    "allclose", "isclose", "equal", "where",
+    "allclose", "isclose", "equal",
 ]
 _SAME_SHAPE = [
     "view", "reshape", "view_as", "reshape_as", "flatten", "unflatten", "squeeze", "unsqueeze",
@@ -295,6 +295,8 @@ def install() -> None:
     Tensor.new_ones = _new_factory(C.ones)
     Tensor.new_empty = _new_factory(C.empty)
     Tensor.masked_fill_ = _inplace(_select_ops.masked_fill, "masked_fill_")
+    # x.where(condition, y) is torch.where(condition, x, y)
+    Tensor.where = lambda self, condition, other: _linalg.where(condition, self, other)
     Tensor.index_add_ = _inplace(index_add, "index_add_")
 
 

@@ -284,6 +284,7 @@ def test_gather_scatter_sort_topk_where():
     assert top.values.tolist() == [[5.0, 3.0], [6.0, 4.0]] and top.indices.dtype is torch.int64
     np.testing.assert_array_equal(_np(torch.where(t > 2, t, torch.zeros_like(t))),
                                   np.where(x > 2, x, 0))
+    assert t.where(t > 4, -1.0).tolist() == [[-1.0, 5.0, -1.0], [-1.0, -1.0, 6.0]]
     assert t.masked_fill(t > 4, 0.0).tolist() == [[1.0, 0.0, 3.0], [4.0, 2.0, 0.0]]
     assert t.index_select(1, torch.tensor([0, 2])).tolist() == [[1.0, 3.0], [4.0, 6.0]]
     assert torch.nonzero(torch.tensor([0, 1, 1])).tolist() == [[1], [2]]
