@@ -289,3 +289,18 @@ def test_rounding_keeps_integer_dtypes(name, dtype):
     assert out.dtype == getattr(np, name)(x).dtype == np.dtype(dtype)
     np.testing.assert_array_equal(np.asarray(out), x)
     assert fl.jit(getattr(jnp, name))(jnp.asarray(x)).dtype == np.dtype(dtype)
+
+
+@pytest.mark.parametrize("name", ["fmax", "fmin"])
+def test_fmax_fmin_derivative_goes_to_the_non_nan_operand(name):
+    # A NaN operand is ignored in the value, so its derivative is 0 and the other operand's is
+    # 1 (they were both NaN: the NaN reached maximum's derivative rule).
+    f = getattr(jnp, name)
+    x = np.array([np.nan, 1.0, 3.0])
+    y = np.array([0.5, np.nan, -1.0])
+    np.testing.assert_array_equal(np.asarray(f(jnp.asarray(x), jnp.asarray(y))),
+                                  getattr(np, name)(x, y))
+    gx, gy = fl.grad(lambda a, b: jnp.sum(f(a, b)), argnums=(0, 1))(x, y)
+    picked_x = float(name == "fmax")
+    np.testing.assert_array_equal(np.asarray(gx), [0.0, 1.0, picked_x])
+    np.testing.assert_array_equal(np.asarray(gy), [1.0, 0.0, 1.0 - picked_x])

@@ -379,14 +379,22 @@ def fmax(x: Any, y: Any, /) -> Any:
     """Elementwise maximum that ignores NaNs (NaN only where both are NaN).
 
     Example: ``fmax(jnp.asarray([1.0, jnp.nan]), 0.0)`` is ``[1., 0.]``."""
+    return _nan_ignoring(E.max_, x, y)
+
+
+def _nan_ignoring(extremum: Callable, x: Any, y: Any) -> Any:
+    """fmax/fmin: a NaN operand is replaced by the other one before ``extremum``, so the other
+    one gets the whole derivative and the NaN one 0 (a NaN fed to max_ would make both NaN)."""
     x, y = promote(x, y)
-    return E.select(isnan(y), x, E.select(isnan(x), y, E.max_(x, y)))
+    x, y = asarray(x), asarray(y)
+    x_ok = E.eq(x, x)
+    x = E.select(x_ok, x, y)
+    return extremum(x, E.select(E.eq(y, y), y, x))
 
 
 def fmin(x: Any, y: Any, /) -> Any:
     """Elementwise minimum that ignores NaNs. Example: ``fmin(x, 0.0)``."""
-    x, y = promote(x, y)
-    return E.select(isnan(y), x, E.select(isnan(x), y, E.min_(x, y)))
+    return _nan_ignoring(E.min_, x, y)
 
 
 def hypot(x: Any, y: Any, /) -> Any:
