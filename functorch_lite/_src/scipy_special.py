@@ -19,6 +19,7 @@ from .numpy.shape_ops import _axes, broadcast_arrays
 from .prims import elementwise as E
 from .prims import reduce as R
 from .prims import shape as S
+from .prims import softmax as SM
 
 # ---- the softmax family (fused rules) ------------------------------------------------------------
 
@@ -76,40 +77,18 @@ def _lse_fn(axes: tuple) -> custom_vjp:
     return lse
 
 
-@functools.lru_cache(maxsize=256)
-def _softmax_fn(axes: tuple) -> custom_vjp:
-    @custom_vjp
-    def softmax_(x):
-        return _lse_parts(x, axes)[1]
-
-    def softmax_fwd(x):
-        y = softmax_(x)
-        return y, y
-
-    def softmax_bwd(y, ct):
-        return (E.mul(y, E.sub(ct, _sum_keep(E.mul(ct, y), axes))),)
-
-    softmax_.defvjp(softmax_fwd, softmax_bwd)
-    return softmax_
+# softmax and log_softmax are one fused primitive (prims/softmax.py) plus, for softmax, an exp:
+# eagerly that is 1-2 recorded operations instead of a custom_vjp call's machinery.
 
 
 @functools.lru_cache(maxsize=256)
-def _log_softmax_fn(axes: tuple) -> custom_vjp:
-    @custom_vjp
-    def log_softmax_(x):
-        z, _ = _shifted(x, axes)
-        s = _sum_keep(E.exp(z), axes)
-        return E.sub(z, E.log(E.select(E.eq(s, 0.0), 1.0, s)))  # (all -inf row: -inf - 0)
+def _softmax_fn(axes: tuple) -> Any:
+    return lambda x: E.exp(SM.log_softmax(x, axes))
 
-    def log_softmax_fwd(x):
-        out = log_softmax_(x)
-        return out, out
 
-    def log_softmax_bwd(out, ct):
-        return (E.sub(ct, E.mul(E.exp(out), _sum_keep(ct, axes))),)
-
-    log_softmax_.defvjp(log_softmax_fwd, log_softmax_bwd)
-    return log_softmax_
+@functools.lru_cache(maxsize=256)
+def _log_softmax_fn(axes: tuple) -> Any:
+    return lambda x: SM.log_softmax(x, axes)
 
 
 def _float_arrays(*xs: Any) -> list:

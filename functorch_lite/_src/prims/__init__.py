@@ -3,6 +3,6 @@
 Families: ``elementwise`` (unary and broadcasting binary math, comparisons, select),
 ``reduce`` (sums, extrema, argmax, cumsum), ``shape`` (broadcast, reshape, transpose, slice,
 pad, concatenate, rev, dtype conversion), ``indexing`` (gather, scatter), ``linalg``
-(dot_general), ``misc`` (stop_gradient).
+(dot_general), ``softmax`` (log_softmax, fused), ``misc`` (stop_gradient).
 """
-from . import elementwise, indexing, linalg, reduce, shape  # noqa: F401  (registration)
+from . import elementwise, indexing, linalg, reduce, shape, softmax  # noqa: F401  (registration)
