@@ -190,3 +190,27 @@ def test_standardize_with_given_statistics_and_errors():
     np.testing.assert_allclose(np.asarray(got), [[0.0, 1.0], [0.5, 2.5]])
     with pytest.raises(ValueError, match="even"):
         nn.glu(jnp.ones((2, 3)))
+
+
+def test_standardize_given_mean_clips_the_variance_and_keeps_the_dtype():
+    # With a Python-scalar mean the "fast" variance mean(x**2) - mean**2 can be negative: it is
+    # clipped at 0, as in JAX (it was NaN), and the result stays float32 (it was float64).
+    x = np.array([[0.1, 0.2, 0.1], [1.0, 2.0, 3.0]], np.float32)
+    out = fl.nn.standardize(jnp.asarray(x), mean=0.5)
+    assert out.dtype == np.float32
+    var = np.maximum((x.astype(np.float64) ** 2).mean(-1, keepdims=True) - 0.25, 0.0)
+    np.testing.assert_allclose(np.asarray(out), (x - 0.5) / np.sqrt(var + 1e-5), rtol=1e-4)
+    assert fl.nn.standardize(jnp.asarray(x), mean=0.5, variance=2).dtype == np.float32
+
+
+@pytest.mark.parametrize("axis", [-1, 0, (0, 1)])
+def test_standardize_stable_algorithm(axis):
+    x = np.random.default_rng(0).normal(size=(4, 5)) + 1e3
+    out = fl.nn.standardize(jnp.asarray(x), axis=axis, algorithm="stable")
+    m = x.mean(axis=axis, keepdims=True)
+    want = (x - m) / np.sqrt(((x - m) ** 2).mean(axis=axis, keepdims=True) + 1e-5)
+    np.testing.assert_allclose(np.asarray(out), want, rtol=1e-9, atol=1e-9)
+    check_grads(lambda v: fl.nn.standardize(v, axis=axis, algorithm="stable"), (x,), order=2,
+                modes=("fwd", "rev"))
+    with pytest.raises(ValueError, match="algorithm must be 'fast' or 'stable'"):
+        fl.nn.standardize(jnp.asarray(x), algorithm="two-pass")

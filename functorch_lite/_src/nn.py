@@ -259,21 +259,36 @@ def one_hot(x: Any, num_classes: int, *, dtype: Any = None, axis: int | tuple = 
 
 
 def standardize(x: Any, axis: Any = -1, mean: Any = None, variance: Any = None,
-                epsilon: float = 1e-5, where: Any = None) -> Any:
-    """``(x - mean) / sqrt(variance + epsilon)`` along ``axis`` (statistics computed when not
-    given, with variance as ``mean(x**2) - mean(x)**2``, as JAX does).
+                epsilon: float = 1e-5, where: Any = None, *, algorithm: str = "fast") -> Any:
+    """``(x - mean) / sqrt(variance + epsilon)`` along ``axis``, the statistics computed when
+    not given. ``algorithm="fast"`` (the default, as JAX) takes the variance as
+    ``mean(x**2) - mean**2``, clipped at 0 (rounding, or a given ``mean``, can make it
+    negative); ``"stable"`` as ``mean((x - mean)**2)``. Python-scalar ``mean``/``variance``
+    take x's dtype.
 
     Example: ``standardize(jnp.asarray([1.0, 3.0]))`` is about ``[-1., 1.]``."""
     from .numpy.reductions import mean as _mean
 
+    if algorithm not in ("fast", "stable"):
+        raise ValueError(f"standardize: algorithm must be 'fast' or 'stable', got {algorithm!r}")
     x = _float(x)
-    if mean is None:
-        mean = _mean(x, axis, keepdims=True, **({} if where is None else {"where": where}))
+    kw = {} if where is None else {"where": where}
+    mean = _mean(x, axis, keepdims=True, **kw) if mean is None else _like(mean, x)
     if variance is None:
-        sq = _mean(E.mul(x, x), axis, keepdims=True,
-                   **({} if where is None else {"where": where}))
-        variance = E.sub(sq, E.mul(mean, mean))
+        if algorithm == "stable":
+            centred = M.subtract(x, mean)
+            variance = _mean(E.mul(centred, centred), axis, keepdims=True, **kw)
+        else:
+            sq = _mean(E.mul(x, x), axis, keepdims=True, **kw)
+            variance = E.max_(E.sub(sq, E.mul(mean, mean)), 0.0)
+    else:
+        variance = _like(variance, x)
     return E.mul(M.subtract(x, mean), E.div(1.0, E.sqrt(M.add(variance, float(epsilon)))))
+
+
+def _like(value: Any, x: Any) -> Any:
+    """A Python scalar as an Array of x's dtype (weak, as in JAX); arrays as they are."""
+    return asarray(value, x.dtype) if dtypes.is_python_scalar(value) else asarray(value)
 
 
 # The public names re-exported by the public module.
