@@ -190,3 +190,17 @@ def test_logsumexp_return_sign_and_where():
     assert np.isnan(float(sp.logsumexp(jnp.asarray(a), b=jnp.asarray(b))))
     masked = sp.logsumexp(jnp.asarray(a), where=jnp.asarray([True, False, True]))
     np.testing.assert_allclose(float(masked), np.log(np.exp(1.0) + np.exp(3.0)))
+
+
+def test_xlog1py_derivative_in_x_is_log1p_y_at_x_zero():
+    # The value is 0 at x == 0, but its x-derivative is log1p(y) there too (it was 0, the
+    # derivative of the select); the y-derivative at x == 0 is 0, even at y == -1.
+    x = np.array([0.0, 0.0, 1.0, 2.0])
+    y = np.array([1.0, -1.0, 0.0, 3.0])
+    gx, gy = fl.grad(lambda a, b: jnp.sum(fl.scipy.special.xlog1py(a, b)), argnums=(0, 1))(x, y)
+    np.testing.assert_allclose(np.asarray(gx), np.log1p(y))
+    np.testing.assert_allclose(np.asarray(gy), [0.0, 0.0, 1.0, 0.5])
+    for f in (fl.scipy.special.xlog1py, fl.scipy.special.xlogy):  # (x == 0: mixed 2nd order)
+        check_grads(f, (np.array([0.0, 0.5, 2.0]), np.array([0.5, 0.3, 2.0])), order=2,
+                    modes=("fwd", "rev"))
+

@@ -248,8 +248,9 @@ def _xlogy_jvp(primals, tangents):
     (x, y), (tx, ty) = primals, tangents
     out = _xlogy(x, y)
     x_zero = E.eq(x, 0.0)
-    # d/dx = log(y); d/dy = x / y, which is 0 where x == 0 (even at y == 0).
-    dy = E.select(x_zero, 0.0, E.div(x, E.select(x_zero, 1.0, y)))
+    # d/dx = log(y); d/dy = x / y, which is 0 where x == 0 (even at y == 0). Only the 0 / 0
+    # point gets a safe denominator, so that d/dx of d/dy is 1 / y at x == 0 too.
+    dy = E.div(x, E.select(E.bitwise_and(x_zero, E.eq(y, 0.0)), 1.0, y))
     return out, E.add(E.mul(tx, E.log(y)), E.mul(ty, dy))
 
 
@@ -260,12 +261,29 @@ def xlogy(x: Any, y: Any) -> Any:
     return _xlogy(*broadcast_arrays(*_float_arrays(x, y)))
 
 
-def xlog1py(x: Any, y: Any) -> Any:
-    """``x * log1p(y)``, defined as 0 where ``x == 0``. Example: ``xlog1py(x, y)``."""
-    x, y = _float_arrays(x, y)
+@custom_jvp
+def _xlog1py(x, y):
     x_zero = E.eq(x, 0.0)
     safe_y = E.select(x_zero, 0.0, y)
     return E.select(x_zero, 0.0, E.mul(x, E.log1p(safe_y)))
+
+
+@_xlog1py.defjvp
+def _xlog1py_jvp(primals, tangents):
+    (x, y), (tx, ty) = primals, tangents
+    out = _xlog1py(x, y)
+    x_zero = E.eq(x, 0.0)
+    # d/dx = log1p(y), at x == 0 too (the value's select would say 0 there); d/dy = x / (1 + y),
+    # 0 where x == 0 (even at y == -1).
+    one_y = E.add(1.0, y)
+    dy = E.div(x, E.select(E.bitwise_and(x_zero, E.eq(one_y, 0.0)), 1.0, one_y))
+    return out, E.add(E.mul(tx, E.log1p(y)), E.mul(ty, dy))
+
+
+def xlog1py(x: Any, y: Any) -> Any:
+    """``x * log1p(y)``, defined as 0 where ``x == 0`` (even at ``y == -1``); the derivative in
+    ``x`` is ``log1p(y)`` everywhere. Example: ``xlog1py(x, y)``."""
+    return _xlog1py(*broadcast_arrays(*_float_arrays(x, y)))
 
 
 def entr(x: Any) -> Any:
