@@ -204,3 +204,12 @@ def test_xlog1py_derivative_in_x_is_log1p_y_at_x_zero():
         check_grads(f, (np.array([0.0, 0.5, 2.0]), np.array([0.5, 0.3, 2.0])), order=2,
                     modes=("fwd", "rev"))
 
+
+def test_logit_derivative_is_infinite_not_nan_at_0_and_1():
+    p = np.array([0.0, 0.25, 1.0])
+    np.testing.assert_allclose(np.asarray(fl.scipy.special.logit(p)),
+                               [-np.inf, np.log(1 / 3), np.inf])
+    g = fl.vmap(fl.grad(fl.scipy.special.logit))(p)
+    np.testing.assert_allclose(np.asarray(g), [np.inf, 1 / (0.25 * 0.75), np.inf])
+    check_grads(fl.scipy.special.logit, (np.array([0.1, 0.5, 0.8]),), order=2,
+                modes=("fwd", "rev"))

@@ -231,10 +231,12 @@ def betaln(a: Any, b: Any) -> Any:
 
 
 def logit(x: Any) -> Any:
-    """The inverse of expit: ``log(x / (1 - x))``. Example: ``logit(jnp.asarray(0.5))`` is 0."""
+    """The inverse of expit: ``log(x / (1 - x))``, -inf at 0 and inf at 1, where the
+    derivative ``1 / (x (1 - x))`` is +inf. Example: ``logit(jnp.asarray(0.5))`` is 0."""
     (x,) = promote_inexact(x)
     x = asarray(x)
-    return E.log(E.div(x, E.sub(1.0, x)))
+    # (log(x / (1 - x)) would differentiate to inf - inf = NaN at 1 and 0 * inf at 0)
+    return E.sub(E.log(x), E.log1p(E.neg(x)))
 
 
 @custom_jvp
