@@ -1,0 +1,174 @@
+"""``torch.optim.Adam`` (and the update AdamW shares), with torch's update formulas
+(``docs/facade_optim.md``)."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ... import numpy as jnp
+from .._tensor import Tensor
+from .optimizer import (
+    Optimizer,
+    _advance,
+    _as_float,
+    _check_lr,
+    _check_unsupported,
+    _new_step,
+    _no_complex,
+    _zeros_like,
+)
+
+__all__ = ["Adam"]
+
+
+def _lerp(start: Any, end: Any, weight: float) -> Any:
+    """``torch.lerp(start, end, weight)`` with torch's two-branch formula (exact at both ends)."""
+    if abs(weight) < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1 - weight)
+
+
+def _adam_leaf(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, max_exp_avg_sq: Any, *,
+               step: float, lr: float, beta1: float, beta2: float, eps: float,
+               weight_decay: float, amsgrad: bool, maximize: bool,
+               decoupled_weight_decay: bool) -> tuple[Any, Any, Any, Any]:
+    """One Adam/AdamW update of one parameter, as a pure function of core values.
+
+    ``step`` is the step count after this update (1 on the first step). Returns
+    ``(param, exp_avg, exp_avg_sq, max_exp_avg_sq)``; ``max_exp_avg_sq`` is None unless
+    ``amsgrad``.
+
+    Example:
+        >>> _adam_leaf(p, g, m, v, None, step=1.0, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+        ...            weight_decay=0, amsgrad=False, maximize=False,
+        ...            decoupled_weight_decay=False)
+    """
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        if decoupled_weight_decay:
+            param = param * (1 - lr * weight_decay)
+        else:
+            grad = grad + weight_decay * param
+    exp_avg = _lerp(exp_avg, grad, 1 - beta1)
+    exp_avg_sq = exp_avg_sq * beta2 + ((1 - beta2) * grad) * grad
+    # The bias corrections are Python floats (torch's non-capturable path).
+    bias_correction1 = 1 - beta1 ** step
+    bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)
+    step_size = lr / bias_correction1
+    if amsgrad:
+        max_exp_avg_sq = jnp.maximum(max_exp_avg_sq, exp_avg_sq)
+        denom = jnp.sqrt(max_exp_avg_sq) / bias_correction2_sqrt + eps
+    else:
+        denom = jnp.sqrt(exp_avg_sq) / bias_correction2_sqrt + eps
+    # torch's addcdiv_: param + (value * exp_avg) / denom
+    return param + ((-step_size) * exp_avg) / denom, exp_avg, exp_avg_sq, max_exp_avg_sq
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), as ``torch.optim.Adam``.
+
+    With ``g`` the gradient (negated when ``maximize``) and ``t`` the step: ``g += wd * p``
+    (or, with ``decoupled_weight_decay``, ``p *= 1 - lr * wd``); ``m = lerp(m, g, 1 - beta1)``;
+    ``v = beta2 * v + (1 - beta2) * g * g``; with ``amsgrad`` ``vmax = max(vmax, v)`` is used for
+    ``v``; ``p -= lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)``.
+
+    Args:
+        params: tensors or parameter groups to optimize.
+        lr: learning rate (default 1e-3).
+        betas: coefficients of the running averages of the gradient and its square
+            (default (0.9, 0.999)).
+        eps: added to the denominator (default 1e-8).
+        weight_decay: L2 penalty (default 0).
+        amsgrad: use the AMSGrad variant.
+        maximize: maximize the objective instead of minimizing.
+        decoupled_weight_decay: AdamW's weight decay.
+        foreach, capturable, fused: accepted for compatibility; the update is always per leaf.
+        differentiable: only False is supported.
+
+    Example:
+        >>> opt = torch.optim.Adam(model.parameters(), lr=0.001)
+        >>> opt.zero_grad(); loss_fn(model(x), y).backward(); opt.step()
+    """
+
+    def __init__(self, params: Any, lr: float | Tensor = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *,
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None,
+                 decoupled_weight_decay: bool = False):
+        _check_lr(lr)
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= _as_float(betas[0]) < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= _as_float(betas[1]) < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if isinstance(betas[0], Tensor) != isinstance(betas[1], Tensor):
+            raise ValueError("betas must be either both floats or both Tensors")
+        _check_unsupported(differentiable)
+        betas = (_as_float(betas[0]), _as_float(betas[1]))
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                    "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach,
+                    "capturable": capturable, "differentiable": differentiable, "fused": fused,
+                    "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("amsgrad", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("capturable", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", None)
+            group.setdefault("decoupled_weight_decay", False)
+
+    def step(self, closure: Any = None) -> Any:
+        """Perform one Adam step; returns ``closure()``'s loss when a closure is given.
+
+        Example:
+            >>> opt.step()
+        """
+        loss = self._eval_closure(closure)
+        state = self.state
+        name = type(self).__name__
+        for group in self.param_groups:
+            lr = _as_float(group["lr"])
+            beta1, beta2 = (_as_float(b) for b in group["betas"])
+            eps = group["eps"]
+            weight_decay = _as_float(group["weight_decay"])
+            amsgrad = group["amsgrad"]
+            maximize = group["maximize"]
+            decoupled = group["decoupled_weight_decay"]
+            for p in group["params"]:
+                g = p._grad
+                if g is None:
+                    continue
+                st = state[p]
+                if len(st) == 0:
+                    _no_complex(name, p)
+                    st["step"] = _new_step()
+                    st["exp_avg"] = _zeros_like(p)
+                    st["exp_avg_sq"] = _zeros_like(p)
+                    if amsgrad:
+                        st["max_exp_avg_sq"] = _zeros_like(p)
+                m_t, v_t = st["exp_avg"], st["exp_avg_sq"]
+                vmax_t = st.get("max_exp_avg_sq") if amsgrad else None
+                if amsgrad and vmax_t is None:  # amsgrad switched on after some steps
+                    vmax_t = st["max_exp_avg_sq"] = _zeros_like(p)
+                step = _advance(st)
+                new_p, m, v, vmax = _adam_leaf(
+                    p._data, g._data, m_t._data, v_t._data,
+                    None if vmax_t is None else vmax_t._data, step=step, lr=lr, beta1=beta1,
+                    beta2=beta2, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                    maximize=maximize, decoupled_weight_decay=decoupled)
+                p._set_value(new_p)
+                m_t._set_value(m)
+                v_t._set_value(v)
+                if vmax_t is not None:
+                    vmax_t._set_value(vmax)
+        return loss
