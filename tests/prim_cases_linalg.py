@@ -84,6 +84,23 @@ def _det(draw):
               maker((batch + (n, n), well_conditioned)))
 
 
+@case("linalg_slogdet", tol=64.0)
+def _slogdet(draw):
+    batch, n = _batch(draw), draw(st.integers(0, 3))
+    # rows of either sign: negative determinants too
+    flip = draw(st.sampled_from([1.0, -1.0]))
+
+    def fn(a):
+        sign, logabsdet = D.slogdet(E.mul(a, flip))
+        return E.add(E.mul(sign, 10.0), logabsdet)
+
+    def ref(a):
+        sign, logabsdet = np.linalg.slogdet(a * a.dtype.type(flip))
+        return sign * 10 + logabsdet
+
+    return Ex(fn, ref, maker((batch + (n, n), well_conditioned)))
+
+
 @case("linalg_cholesky", tol=64.0)
 def _cholesky(draw):
     batch, n = _batch(draw), draw(st.integers(1, 3))

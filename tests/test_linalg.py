@@ -237,6 +237,8 @@ GRAD_CASES = [
     ("det", L.det, lambda r: [well_conditioned(r, (2, 3, 3), np.dtype(np.float64))]),
     ("slogdet", lambda x: L.slogdet(x).logabsdet,
      lambda r: [well_conditioned(r, (3, 3), np.dtype(np.float64)) * [[1], [-1], [1]]]),
+    ("slogdet_qr", lambda x: L.slogdet(x, method="qr").logabsdet,
+     lambda r: [well_conditioned(r, (2, 3, 3), np.dtype(np.float64)) * [[1], [-1], [1]]]),
     ("inv", L.inv, lambda r: [well_conditioned(r, (2, 3, 3), np.dtype(np.float64))]),
     ("solve", L.solve, lambda r: [well_conditioned(r, (3, 3), np.dtype(np.float64)),
                                   r.standard_normal(3)]),
@@ -285,6 +287,26 @@ def test_det_gradient_at_a_rank_deficient_matrix_is_the_cofactor_matrix():
     np.testing.assert_allclose(np.asarray(g), np.stack([cof, np.eye(3) * 4.0]), atol=1e-12)
     # rank n-2: the adjugate (and so the gradient) is 0
     np.testing.assert_allclose(np.asarray(fl.grad(L.det)(np.ones((3, 3)))), 0.0, atol=1e-12)
+
+
+def test_slogdet_of_singular_and_empty_matrices_agrees_with_det_and_numpy():
+    # LU's exact zero pivot: sign 0 and log|det| -inf, where det is 0 (QR gave sign 1, -111)
+    stack = np.stack([np.ones((3, 3)), np.diag([2.0, -3.0, 1.0])])
+    for dt in (np.float32, np.float64):
+        sign, logabsdet = L.slogdet(stack.astype(dt))
+        want_sign, want_log = np.linalg.slogdet(stack.astype(dt))
+        _close(sign, want_sign, dt)
+        _close(logabsdet, want_log, dt)
+        assert float(L.det(stack.astype(dt))[0]) == 0.0 == float(sign[0])
+        jit_sign, jit_log = fl.jit(L.slogdet)(stack.astype(dt))
+        _close(jit_log, want_log, dt)
+    sign, logabsdet = L.slogdet(np.zeros((2, 0, 0)))
+    np.testing.assert_array_equal(np.asarray(sign), [1.0, 1.0])
+    np.testing.assert_array_equal(np.asarray(logabsdet), [0.0, 0.0])
+    # method='qr' (as JAX) agrees on a regular matrix
+    a = well_conditioned(_rng(7), (3, 3), np.dtype(np.float64)) * [[1], [-1], [1]]
+    for got, want in zip(L.slogdet(a, method="qr"), np.linalg.slogdet(a)):
+        _close(got, want, np.float64)
 
 
 def test_eigh_degenerate_eigenvalues():

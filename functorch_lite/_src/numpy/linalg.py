@@ -1,9 +1,10 @@
 """numpy.linalg with numpy's names (jax.numpy.linalg): solve, inv, det, cholesky, eigh, svd, ...
 
-Six primitives do the factorisations (``prims/linalg_decomp.py``: solve, det, cholesky, eigh,
-svd, qr); everything here composes them, so it batches, jits and differentiates with no rules of
-its own (``pinv`` alone has a custom JVP, as in JAX, so its derivative does not go through the
-singular vectors). Every function works on stacks of matrices (leading axes), as numpy's do.
+Seven primitives do the factorisations (``prims/linalg_decomp.py``: solve, det, slogdet,
+cholesky, eigh, svd, qr); everything here composes them, so it batches, jits and differentiates
+with no rules of its own (``pinv`` alone has a custom JVP, as in JAX, so its derivative does not
+go through the singular vectors). Every function works on stacks of matrices (leading axes), as
+numpy's do.
 
 Errors: a singular matrix in ``solve``/``inv`` and a matrix that is not positive definite in
 ``cholesky`` raise ``numpy.linalg.LinAlgError`` eagerly, as numpy does (JAX returns inf/NaN).
@@ -208,17 +209,21 @@ def det(a: Any) -> Any:
 
 
 def slogdet(a: Any, *, method: str | None = None) -> SlogdetResult:
-    """``(sign, log|det|)`` of square matrices, from a QR factorisation (no overflow).
+    """``(sign, log|det|)`` of square matrices, from an LU factorisation as numpy (no
+    overflow). ``method='qr'`` uses a QR factorisation instead (as JAX).
 
-    ``sign`` is 0 and ``logabsdet`` -inf for a singular matrix.
+    ``sign`` is 0 and ``logabsdet`` -inf for a singular matrix (one where LU meets a zero
+    pivot, as ``det`` then returns 0).
 
     Example:
         >>> slogdet(jnp.asarray([[2.0, 0.0], [0.0, -3.0]]))
         SlogdetResult(sign=Array(-1., dtype=float32), logabsdet=Array(1.7917595, dtype=float32))
     """
     if method not in (None, "qr", "lu"):
-        raise ValueError(f"slogdet: unknown method {method!r}")
+        raise ValueError(f"slogdet: unknown method {method!r}; use 'lu' (default) or 'qr'")
     a = _matrix("slogdet", a, square=True)
+    if method != "qr" or a.shape[-1] == 0:
+        return SlogdetResult(*D.slogdet(a))
     q, r = D.qr(a)
     diag = D._diag(r)
     last = (diag.ndim - 1,)
