@@ -706,7 +706,8 @@ def test_heaviside_large_inputs_match_numpy(n, dtype, h0, seed):
 @settings(max_examples=25, deadline=None)
 @given(st.sampled_from([np.float32, np.float64, np.float16, np.int32, np.int64, np.uint8,
                         np.bool_, np.complex64, np.complex128]),
-       st.sampled_from(["arrays", "scalar_true", "scalar_false", "broadcast"]),
+       st.sampled_from(["arrays", "scalar_true", "scalar_false", "zero_true", "zero_false",
+                        "minus_zero_false", "broadcast"]),
        st.integers(0, 2**31 - 1))
 def test_select_large_inputs_match_numpy_bit_for_bit(dtype, form, seed):
     # Large selects pick bits instead of calling np.where (which branches per element); every
@@ -721,8 +722,12 @@ def test_select_large_inputs_match_numpy_bit_for_bit(dtype, form, seed):
         t[1::7] = -0.0
     pred = rng.random(shape) < 0.5
     scalar = True if dtype == np.bool_ else 2
+    zero = False if dtype == np.bool_ else 0.0 if np.dtype(dtype).kind in "fc" else 0
+    minus_zero = -0.0 if np.dtype(dtype).kind in "fc" else zero
     args = {"arrays": (pred, t, f), "scalar_true": (pred, scalar, f),
-            "scalar_false": (pred, t, scalar), "broadcast": (pred[:, :1], t[0], f)}[form]
+            "scalar_false": (pred, t, scalar), "zero_true": (pred, zero, f),
+            "zero_false": (pred, t, zero), "minus_zero_false": (pred, t, minus_zero),
+            "broadcast": (pred[:, :1], t[0], f)}[form]
     want = np.where(*args)
     got = E.select(*[a if np.isscalar(a) else fl.Array(a) for a in args])
     got = np.asarray(got)
