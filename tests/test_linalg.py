@@ -309,6 +309,19 @@ def test_slogdet_of_singular_and_empty_matrices_agrees_with_det_and_numpy():
         _close(got, want, np.float64)
 
 
+@pytest.mark.parametrize("p", [1, -1, np.inf, -np.inf, "fro", "nuc"])
+def test_cond_of_a_singular_matrix_is_inf(p):
+    # numpy and JAX give inf; inv used to raise LinAlgError
+    stack = np.stack([np.ones((2, 2)), np.diag([2.0, 0.5])])
+    got = L.cond(stack, p)
+    assert np.isinf(np.asarray(got)[0])
+    want = np.linalg.cond(stack[1], p)  # (numpy's 'nuc' fails on the NaNs of a singular inv)
+    np.testing.assert_allclose(np.asarray(got)[1], want)
+    np.testing.assert_allclose(np.asarray(fl.jit(lambda x: L.cond(x, p))(stack)), np.asarray(got))
+    g = fl.grad(lambda x: L.cond(x, p))(stack[1])  # and still differentiable where regular
+    assert np.all(np.isfinite(np.asarray(g)))
+
+
 def test_eigh_degenerate_eigenvalues():
     # eigenvalues keep a finite gradient at a repeated eigenvalue; eigenvectors do not (as JAX)
     a = np.diag([1.0, 1.0, 2.0])

@@ -427,7 +427,7 @@ def matrix_rank(M: Any, rtol: Any = None, *, tol: Any = None) -> Any:
 
 def cond(x: Any, p: Any = None) -> Any:
     """Condition number: ``s_max / s_min`` for p None/2 (``s_min / s_max`` for -2), else
-    ``norm(x, p) · norm(inv(x), p)``.
+    ``norm(x, p) · norm(inv(x), p)``, which is inf for a singular matrix (as numpy and JAX).
 
     Example:
         >>> cond(jnp.asarray([[2.0, 0.0], [0.0, 1.0]]))
@@ -439,7 +439,12 @@ def cond(x: Any, p: Any = None) -> Any:
         last = (s.ndim - 1,)
         big, small = R.reduce_max(s, last), R.reduce_min(s, last)
         return E.div(small, big) if p == -2 else E.div(big, small)
-    return E.mul(norm(x, p, axis=(-2, -1)), norm(inv(x), p, axis=(-2, -1)))
+    # A singular matrix has condition number inf (numpy, JAX): invert a stand-in there instead
+    # of raising, decided by LU's exact zero pivot (slogdet's sign 0), as inv would fail.
+    singular = E.eq(D.slogdet(x)[0], 0.0)
+    safe = E.select(D._col(D._col(singular)), _eye_like(x), x)
+    value = E.mul(norm(x, p, axis=(-2, -1)), norm(inv(safe), p, axis=(-2, -1)))
+    return E.select(singular, np.inf, value)
 
 
 # ---- small helpers numpy.linalg has too --------------------------------------------------------
