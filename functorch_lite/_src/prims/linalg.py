@@ -34,15 +34,17 @@ def _plan(lhs_ndim: int, rhs_ndim: int, dimension_numbers: tuple):
     rf = _free(rhs_ndim, rc, rb)
     if not lc:
         # Nothing to contract: a (batched) outer product, e.g. vmap's per-example weight
-        # gradient. A broadcast multiply; BLAS with inner size 1 is several times slower.
+        # gradient. einsum's outer-product loop is the fastest numpy way (25% faster than a
+        # broadcast multiply, 3x faster than BLAS with inner size 1).
         def outer(xp, x, y):
             xs, ys = x.shape, y.shape
             bshape = tuple(xs[i] for i in lb)
             lfs = tuple(xs[i] for i in lf)
             rfs = tuple(ys[i] for i in rf)
-            x3 = xp.transpose(x, lb + lf).reshape(bshape + (math.prod(lfs), 1))
-            y3 = xp.transpose(y, rb + rf).reshape(bshape + (1, math.prod(rfs)))
-            return (x3 * y3).reshape(bshape + lfs + rfs)
+            b = math.prod(bshape)
+            x2 = xp.transpose(x, lb + lf).reshape(b, math.prod(lfs))
+            y2 = xp.transpose(y, rb + rf).reshape(b, math.prod(rfs))
+            return xp.einsum("bm,bn->bmn", x2, y2).reshape(bshape + lfs + rfs)
 
         return outer
     lperm = lb + lf + lc
