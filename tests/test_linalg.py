@@ -322,6 +322,32 @@ def test_cond_of_a_singular_matrix_is_inf(p):
     assert np.all(np.isfinite(np.asarray(g)))
 
 
+def test_lstsq_matches_numpy_and_jax_conventions():
+    rng = _rng(8)
+    a, b = rng.standard_normal((5, 3)), rng.standard_normal(5)
+    x, resid, rank, s = L.lstsq(a, b)
+    want = np.linalg.lstsq(a, b)
+    assert resid.shape == want[1].shape == (1,)  # one entry per column, as numpy and JAX
+    _close(resid, want[1], np.float64)
+    _close(x, want[0], np.float64)
+    assert fl.jit(lambda a, b: L.lstsq(a, b)[1])(a, b).shape == (1,)
+    # a negative rcond is machine precision (JAX); a tiny singular value then still counts
+    tiny = np.eye(5, 3) @ np.diag([1.0, 1.0, 3e-16])  # exact singular values
+    assert int(L.lstsq(tiny, b, rcond=-1)[2]) == 3 and int(L.lstsq(tiny, b)[2]) == 2
+    # empty problems
+    x, resid, rank, s = L.lstsq(np.zeros((3, 0)), np.ones(3))
+    assert x.shape == (0,) and int(rank) == 0 and L.pinv(np.zeros((2, 3, 0))).shape == (2, 0, 3)
+    # ranks have the default integer dtype (int64 with jax_enable_x64, as JAX)
+    old = fl.config.read("jax_enable_x64")
+    try:
+        fl.config.update("jax_enable_x64", True)
+        assert L.lstsq(a, b)[2].dtype == np.int64
+        assert L.matrix_rank(a).dtype == np.int64
+    finally:
+        fl.config.update("jax_enable_x64", old)
+    assert L.lstsq(a, b)[2].dtype == L.matrix_rank(a).dtype == np.int32
+
+
 def test_eigh_degenerate_eigenvalues():
     # eigenvalues keep a finite gradient at a repeated eigenvalue; eigenvectors do not (as JAX)
     a = np.diag([1.0, 1.0, 2.0])

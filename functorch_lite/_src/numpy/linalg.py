@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .. import dtypes
 from ..custom import custom_jvp
 from ..prims import elementwise as E
 from ..prims import linalg_decomp as D
@@ -330,6 +331,8 @@ def pinv(a: Any, rtol: Any = None, hermitian: bool = False, *, rcond: Any = None
         raise ValueError("pinv: give rtol or its alias rcond, not both")
     rtol = rcond if rtol is None else rtol
     a = _matrix("pinv", a)
+    if 0 in a.shape[-2:]:  # no singular values: the pseudo-inverse of an empty map is empty
+        return S.broadcast_to(asarray(np.zeros((), a.dtype)), a.shape[:-2] + a.shape[:-3:-1])
     if rtol is None:
         rtol = 10.0 * _default_rtol(a)
     return _pinv_with_jvp(float(rtol) if np.ndim(rtol) == 0 and not hasattr(rtol, "_trace")
@@ -340,9 +343,11 @@ def lstsq(a: Any, b: Any, rcond: float | None = None, *, numpy_resid: bool = Fal
     """Least-squares solution of ``a x = b``: ``(x, resid, rank, s)``.
 
     ``a`` is (M, N); ``b`` (M,) or (M, K). Singular values below ``rcond`` times the largest
-    count as zero (default ``eps · max(M, N)``, as JAX). ``resid`` is the squared residual norm
-    per column (always, as JAX); with ``numpy_resid=True`` it is numpy's (empty unless the rank
-    is N and M > N; needs concrete values, so not under jit). ``x`` comes from ``pinv`` (its
+    count as zero (default ``eps · max(M, N)``, machine epsilon for a negative ``rcond``, as
+    JAX). ``resid`` is the squared residual norm per column, shape (K,) or (1,) for a vector
+    ``b`` (always, as JAX); ``rank`` has the default integer dtype. With ``numpy_resid=True``
+    ``resid`` is numpy's (empty unless the rank is N and M > N; needs concrete values, so not
+    under jit). ``x`` comes from ``pinv`` (its
     derivative does not need distinct singular values).
 
     Example:
@@ -355,18 +360,30 @@ def lstsq(a: Any, b: Any, rcond: float | None = None, *, numpy_resid: bool = Fal
     if b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
         raise ValueError(f"lstsq: shapes {a.shape} (a) and {b.shape} (b) do not match: b must "
                          f"be ({a.shape[0]},) or ({a.shape[0]}, k)")
-    rcond = _default_rtol(a) if rcond is None or rcond < 0 else float(rcond)
+    if rcond is None:
+        rcond = _default_rtol(a)
+    elif rcond < 0:  # (as JAX: a negative rcond means machine precision)
+        rcond = float(np.finfo(a.dtype).eps)
+    else:
+        rcond = float(rcond)
     s = svdvals(a)
-    rank = R.reduce_sum(S.convert_element_type(
-        E.gt(s, E.mul(rcond, R.reduce_max(s, (0,)))), np.dtype(np.int32)), (0,))
+    if s.shape[0]:
+        # JAX's (and LAPACK's) count: s_i > 0 and s_i >= rcond * s_max
+        kept = E.bitwise_and(E.gt(s, 0.0), E.ge(s, E.mul(rcond, R.reduce_max(s, (0,)))))
+        rank = R.reduce_sum(S.convert_element_type(kept, dtypes.default_int), (0,))
+    else:
+        rank = asarray(np.zeros((), dtypes.default_int))
+    vector = b.ndim == 1
+    if vector:  # as numpy and JAX: resid has one entry per column, (1,) for a vector b
+        b = S.reshape(b, (b.shape[0], 1))
     x = matmul(pinv(a, rcond), b)
     resid = R.reduce_sum(E.integer_pow(E.sub(b, matmul(a, x)), 2), (0,))
     if numpy_resid:
         m, n = a.shape
         if not (int(rank) == n and m > n):
             resid = asarray(np.zeros((0,), a.dtype))
-        elif b.ndim == 1:
-            resid = S.reshape(resid, (1,))
+    if vector:
+        x = S.reshape(x, (x.shape[0],))
     return x, resid, rank, s
 
 
@@ -422,7 +439,7 @@ def matrix_rank(M: Any, rtol: Any = None, *, tol: Any = None) -> Any:
         tol = E.mul(R.reduce_max(s, last), asarray(rtol, M.dtype))
     tol = asarray(tol, M.dtype)
     above = E.gt(s, D._col(tol) if tol.ndim else tol)
-    return R.reduce_sum(S.convert_element_type(above, np.dtype(np.int32)), last)
+    return R.reduce_sum(S.convert_element_type(above, dtypes.default_int), last)
 
 
 def cond(x: Any, p: Any = None) -> Any:
