@@ -348,6 +348,20 @@ def test_lstsq_matches_numpy_and_jax_conventions():
     assert L.lstsq(a, b)[2].dtype == L.matrix_rank(a).dtype == np.int32
 
 
+@pytest.mark.parametrize("name", ["det", "inv", "solve_matrix", "slogdet", "cholesky",
+                                  "eigvalsh", "svdvals", "pinv", "cond"])
+def test_float16_is_computed_in_float32_and_keeps_its_dtype(name):
+    # numpy's LAPACK raised "array type float16 is unsupported in linalg"; JAX computes float16
+    _, fn, ref, make = next(c for c in VALUE_CASES if c[0] == name)
+    args = [a.astype(np.float16) for a in make(_rng(), np.float32)]
+    got = fn(*args)
+    want = ref(*[a.astype(np.float32) for a in args])
+    for g, w in zip(got if isinstance(got, tuple) else (got,),
+                    want if isinstance(want, tuple) else (want,), strict=True):
+        assert np.asarray(g).dtype == np.float16
+        np.testing.assert_allclose(np.asarray(g, np.float32), w, rtol=5e-3, atol=5e-3)
+
+
 def test_eigh_degenerate_eigenvalues():
     # eigenvalues keep a finite gradient at a repeated eigenvalue; eigenvectors do not (as JAX)
     a = np.diag([1.0, 1.0, 2.0])

@@ -152,6 +152,28 @@ def _batch_front(prim_ref: list) -> Any:
     return rule
 
 
+def _lapack(kernel: Any) -> Any:
+    """``kernel(xp)`` for a LAPACK routine, which has no half precision: float16 operands are
+    computed in float32 and the results rounded back (JAX computes float16 too; numpy raised
+    "array type float16 is unsupported in linalg")."""
+
+    def make(xp):
+        impl = kernel(xp)
+
+        def run(a, *args, **params):
+            if a.dtype.itemsize >= 4:
+                return impl(a, *args, **params)
+            dt = a.dtype
+            outs = impl(a.astype(np.float32), *[x.astype(np.float32) for x in args], **params)
+            if isinstance(outs, tuple):
+                return tuple(xp.asarray(o).astype(dt) for o in outs)
+            return xp.asarray(outs).astype(dt)
+
+        return run
+
+    return make
+
+
 def _linalg_error(name: str, what: str, shape: tuple, fix: str) -> np.linalg.LinAlgError:
     return np.linalg.LinAlgError(f"{name}: {what} (shape {tuple(shape)}); {fix}")
 
@@ -186,7 +208,7 @@ def _solve_aval(a: ShapedArray, b: ShapedArray) -> ShapedArray:
 _solve_ref: list = []
 solve_p = Primitive(
     "linalg_solve",
-    kernel=_solve_kernel,
+    kernel=_lapack(_solve_kernel),
     abstract_eval=_solve_aval,
     jvp=(lambda t, out, a, b: E.neg(solve(a, _mm(t, out))),
          lambda t, out, a, b: solve(a, t)),
@@ -259,7 +281,7 @@ def _det_vjp(ct, out, a):
 _det_ref: list = []
 det_p = Primitive(
     "linalg_det",
-    kernel=lambda xp: lambda a: xp.linalg.det(a),
+    kernel=_lapack(lambda xp: lambda a: xp.linalg.det(a)),
     abstract_eval=_det_aval,
     jvp=(_det_jvp,),
     vjp=(_det_vjp,),
@@ -310,7 +332,7 @@ def _slogdet_vjp(ct, out, a):
 _slogdet_ref: list = []
 slogdet_p = Primitive(
     "linalg_slogdet",
-    kernel=_slogdet_kernel,
+    kernel=_lapack(_slogdet_kernel),
     abstract_eval=_slogdet_aval,
     jvp_full=_slogdet_jvp,
     vjp=(_slogdet_vjp,),
@@ -370,7 +392,7 @@ def _cholesky_vjp(ct, low, a):
 _cholesky_ref: list = []
 cholesky_p = Primitive(
     "linalg_cholesky",
-    kernel=_cholesky_kernel,
+    kernel=_lapack(_cholesky_kernel),
     abstract_eval=_cholesky_aval,
     jvp=(_cholesky_jvp,),
     vjp=(_cholesky_vjp,),
@@ -421,7 +443,7 @@ def _eigh_vjp(ct, out, a, *, lower):
 _eigh_ref: list = []
 eigh_p = Primitive(
     "linalg_eigh",
-    kernel=_eigh_kernel,
+    kernel=_lapack(_eigh_kernel),
     abstract_eval=_eigh_aval,
     jvp_full=_eigh_jvp,
     vjp=(_eigh_vjp,),
@@ -533,7 +555,7 @@ def _svd_vjp(ct, out, a, *, full_matrices, compute_uv):
 _svd_ref: list = []
 svd_p = Primitive(
     "linalg_svd",
-    kernel=_svd_kernel,
+    kernel=_lapack(_svd_kernel),
     abstract_eval=_svd_aval,
     jvp_full=_svd_jvp,
     vjp=(_svd_vjp,),
@@ -611,7 +633,7 @@ def _qr_vjp(ct, out, a, *, full_matrices):
 _qr_ref: list = []
 qr_p = Primitive(
     "linalg_qr",
-    kernel=_qr_kernel,
+    kernel=_lapack(_qr_kernel),
     abstract_eval=_qr_aval,
     jvp_full=_qr_jvp,
     vjp=(_qr_vjp,),
