@@ -4,6 +4,8 @@ from __future__ import annotations
 import importlib
 import inspect
 
+from functorch_lite._src.numpy.unsupported import _StandIn
+
 MODULES = [
     ("functorch_lite", "Transformations, the Array type and configuration."),
     ("functorch_lite.numpy", "numpy's API over immutable, differentiable Arrays (like jax.numpy)."),
@@ -56,8 +58,12 @@ def main() -> None:
         print(blurb)
         print()
         funcs, classes, modules, constants = [], [], [], []
+        unsupported = []
         for name in public_names(module):
             obj = getattr(module, name)
+            if isinstance(obj, _StandIn):  # raises on any use: listed, not inspected
+                unsupported.append(name)
+                continue
             if inspect.ismodule(obj):
                 if obj.__name__.startswith("functorch_lite"):
                     modules.append(name)
@@ -87,6 +93,11 @@ def main() -> None:
             print()
         if constants:
             print("Constants and dtypes: " + ", ".join(f"`{c}`" for c in constants) + ".")
+        if unsupported:
+            print()
+            print("Not supported (calling them raises NotImplementedError with the reason; see "
+                  "[array_api.md](array_api.md)): " + ", ".join(f"`{u}`" for u in unsupported)
+                  + ".")
             print()
 
 
