@@ -398,3 +398,40 @@ def test_errors_name_the_argument():
         jnp.histogram(x, weights=jnp.ones(3))
     with pytest.raises(NotImplementedError, match="string"):
         jnp.histogram(x, bins="auto")
+
+
+def test_unique_size_padding_follows_jax():
+    # Padded first-occurrence indices are the smallest value's index (JAX pads with perm[0];
+    # they were 0), an empty input pads with an explicit fill_value (it raised), and sorted=
+    # (numpy 2.3) is accepted.
+    u = np.array([3, 1, 2, 1, 3, 3, 0])
+    for f in (jnp.unique, fl.jit(jnp.unique, static_argnames=("size", "return_index"))):
+        vals, idx = f(jnp.asarray(u), size=6, return_index=True)
+        np.testing.assert_array_equal(np.asarray(vals), [0, 1, 2, 3, 0, 0])
+        np.testing.assert_array_equal(np.asarray(idx), [6, 1, 2, 0, 6, 6])
+    empty = jnp.asarray(np.zeros(0, np.int32))
+    np.testing.assert_array_equal(np.asarray(jnp.unique(empty, size=3, fill_value=9)), [9, 9, 9])
+    with pytest.raises(ValueError, match="fill_value="):
+        jnp.unique(empty, size=3)
+    np.testing.assert_array_equal(np.asarray(jnp.unique(jnp.asarray(u), sorted=False)),
+                                  np.unique(u))
+
+
+def test_set_operations_size_padding_follows_jax():
+    a, b = np.array([1, 2, 2, 3, 5]), np.array([2, 3, 3, 4])
+    e = np.zeros(0, np.int64)
+    # intersect1d pads with the smallest common value (it used the smallest of ar1), or 0
+    np.testing.assert_array_equal(np.asarray(jnp.intersect1d(a, b, size=4)), [2, 3, 2, 2])
+    np.testing.assert_array_equal(np.asarray(jnp.intersect1d(a, e, size=2)), [0, 0])
+    # setdiff1d pads with 0 (it used the smallest of ar1)
+    np.testing.assert_array_equal(np.asarray(jnp.setdiff1d(a, b, size=4)), [1, 5, 0, 0])
+    # empty inputs with size= pad instead of raising
+    np.testing.assert_array_equal(np.asarray(jnp.setdiff1d(e, b, size=2, fill_value=7)), [7, 7])
+    np.testing.assert_array_equal(np.asarray(jnp.intersect1d(e, b, size=2)), [0, 0])
+    # padded indices are out of bounds: len(ar1), len(ar2)
+    v, i1, i2 = jnp.intersect1d(a, b, size=4, return_indices=True)
+    np.testing.assert_array_equal(np.asarray(i1), [1, 3, 5, 5])
+    np.testing.assert_array_equal(np.asarray(i2), [0, 1, 4, 4])
+    jv = fl.jit(lambda x, y: jnp.intersect1d(x, y, size=4, return_indices=True))(a, b)
+    for got, want in zip(jv, (v, i1, i2)):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))

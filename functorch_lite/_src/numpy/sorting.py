@@ -333,7 +333,8 @@ def _unique_rows(rows: Any, equal_nan: bool, size: int | None, fill_value: Any, 
     fill = gather(srt, _int_array(0)) if fill_value is None else fill_value
     keep = S.broadcast_in_dim(valid_k, values.shape, (0,))
     values = E.select(keep, values, _cast_fill(fill, values))
-    indices = E.select(valid_k, gather(perm, first_pos), 0)
+    # (padding: the first index, as JAX: that of the smallest value, the default fill)
+    indices = E.select(valid_k, gather(perm, first_pos), gather(perm, _int_array(0)))
     ends = E.select(_rest(valid, 1), _rest(pos, 1), n)
     counts = E.select(valid_k, E.sub(ends, first_pos), 0)
     group = E.sub(R.cumsum(S.convert_element_type(starts, dtypes.default_int), 0), 1)
@@ -343,18 +344,20 @@ def _unique_rows(rows: Any, equal_nan: bool, size: int | None, fill_value: Any, 
 
 def unique(ar: Any, return_index: bool = False, return_inverse: bool = False,
            return_counts: bool = False, axis: int | None = None, *, equal_nan: bool = True,
-           size: int | None = None, fill_value: Any = None) -> Any:
+           size: int | None = None, fill_value: Any = None, sorted: bool = True) -> Any:  # noqa: A002
     """The sorted unique elements of ``ar`` (flattened; or unique slices along ``axis``).
 
     Optionally also: the index of each value's first occurrence, the ``inverse`` that rebuilds
     ``ar`` from the values, and how often each occurs. Under jit/vmap pass ``size=``: the result
     then has exactly ``size`` entries, padded with ``fill_value`` (default: the smallest value;
-    padded indices and counts are 0) or truncated.
+    padded indices are that value's index, padded counts 0) or truncated. ``sorted=False``
+    (numpy 2.3) allows any order; the result is sorted either way.
 
     Example:
         >>> unique(asarray([3, 1, 3, 2]))
         Array([1, 2, 3], dtype=int32)
     """
+    del sorted  # always sorted
     a = asarray(ar)
     if axis is None:
         rows, ax = ravel(a), 0
@@ -364,11 +367,15 @@ def unique(ar: Any, return_index: bool = False, return_inverse: bool = False,
         ax = _axis(axis, a.ndim)
         rows = S.moveaxis(a, ax, 0)
     if rows.shape[0] == 0:
-        size = 0 if size is None else size
-        if size:
-            raise ValueError("unique: size= needs a non-empty input to take fill values from")
+        size = 0 if size is None else operator.index(size)
+        if size and fill_value is None:
+            raise ValueError("unique: size= with an empty input needs fill_value= (there is no "
+                             "smallest value to pad with)")
         empty = _int_array(np.zeros(0))
         values, indices, inverse, counts = rows, empty, empty, empty
+        if size:
+            values = S.broadcast_to(asarray(fill_value, rows.dtype), (size,) + rows.shape[1:])
+            indices = counts = _int_array(np.zeros(size))
     else:
         values, indices, inverse, counts = _unique_rows(
             rows, equal_nan, None if size is None else operator.index(size), fill_value,
@@ -461,21 +468,29 @@ def _member(sorted_t: Any, x: Any) -> Any:
     return E.eq(gather(sorted_t, idx), x)
 
 
-def _select_sorted(values: Any, mask: Any, size: int | None, fill_value: Any, fname: str):
+def _select_sorted(values: Any, mask: Any, size: int | None, fill_value: Any, fname: str,
+                   default_fill: Any = None):
     """The entries of the sorted 1-d ``values`` where ``mask`` holds, padded or truncated to
-    ``size``: (result, their positions in ``values``, which entries are real)."""
+    ``size``: (result, their positions in ``values``, which entries are real). The padding is
+    ``fill_value``, else ``default_fill``, else the first selected value, or 0 when there is
+    none (JAX's defaults)."""
     count = R.reduce_sum(S.convert_element_type(mask, dtypes.default_int), (0,))
     if size is None:
         size = _concrete_size(count, fname, "size")
     size = operator.index(size)
+    fill = default_fill if fill_value is None else fill_value
     if values.shape[0] == 0:
         if size:
-            raise ValueError(f"{fname}: size= needs non-empty inputs to take fill values from")
+            fill = 0 if fill is None else fill
+            return (S.broadcast_to(asarray(fill, S.dtype_of(values)), (size,)),
+                    _int_array(np.zeros(size)), Array(np.zeros(size, bool)))
         return values, _int_array(np.zeros(0)), Array(np.zeros(0, bool))
     pos, valid = _compact(mask, size)
     out = gather(values, pos)
-    fill = gather(values, _int_array(0)) if fill_value is None else fill_value
-    return E.select(valid, out, _cast_fill(fill, out)), pos, valid
+    if fill is None and size:  # nothing selected: 0, as JAX
+        fill = E.select(gather(valid, _int_array(0)), gather(out, _int_array(0)),
+                        _cast_fill(0, gather(out, _int_array(0))))
+    return (E.select(valid, out, _cast_fill(fill, out)) if size else out), pos, valid
 
 
 def _two_1d(ar1: Any, ar2: Any) -> tuple[Any, Any]:
@@ -499,13 +514,14 @@ def intersect1d(ar1: Any, ar2: Any, assume_unique: bool = False, return_indices:
     values, pos, valid = _select_sorted(sa, mask, size, fill_value, "intersect1d")
     if not return_indices:
         return values
-    if values.shape[0] == 0:
-        empty = _int_array(np.zeros(0))
-        return values, empty, empty
+    # Padded indices are out of bounds (len(ar1), len(ar2)), as JAX documents.
+    n1, n2, k = a.shape[0], b.shape[0], values.shape[0]
+    if k == 0 or n1 == 0 or n2 == 0:  # nothing in common
+        return values, _int_array(np.full(k, n1)), _int_array(np.full(k, n2))
     # (stable sorts: the first of equal values in sorted order is the first occurrence)
-    idx1 = E.select(valid, gather(pa, pos), 0)
-    at_b = E.min_(_search_scan(sb, values, "left"), b.shape[0] - 1)
-    idx2 = E.select(valid, gather(pb, at_b), 0)
+    idx1 = E.select(valid, gather(pa, pos), n1)
+    at_b = E.min_(_search_scan(sb, values, "left"), n2 - 1)
+    idx2 = E.select(valid, gather(pb, at_b), n2)
     return values, idx1, idx2
 
 
@@ -532,7 +548,7 @@ def setdiff1d(ar1: Any, ar2: Any, assume_unique: bool = False, *, size: int | No
     sa, _, starts = _sorted_with_starts(a)
     sb = So.sort(b, 0)
     mask = E.bitwise_and(starts, E.bitwise_not(_member(sb, sa)))
-    return _select_sorted(sa, mask, size, fill_value, "setdiff1d")[0]
+    return _select_sorted(sa, mask, size, fill_value, "setdiff1d", default_fill=0)[0]
 
 
 def setxor1d(ar1: Any, ar2: Any, assume_unique: bool = False, *, size: int | None = None,
