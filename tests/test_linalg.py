@@ -189,6 +189,29 @@ def test_einsum_path_picks_a_cheaper_order_with_the_same_values():
     assert (30, 50) in shapes
 
 
+def test_einsum_takes_paths_that_contract_several_operands_at_once():
+    # numpy's einsum_path (and opt_einsum) give steps such as (0, 1, 2); they were rejected
+    rng = _rng(9)
+    spec = "ij,jk,kl,lm,mn->in"
+    ops = [rng.standard_normal(s) for s in [(2, 3), (3, 4), (4, 5), (5, 2), (2, 6)]]
+    want = np.einsum(spec, *ops)
+    v = [rng.standard_normal(n) for n in (2, 3, 4)]
+    paths = [np.einsum_path("i,j,k->ijk", *v, optimize="greedy")[0],
+             ["einsum_path", (0, 1, 2, 3, 4)], ["einsum_path", (3, 1, 0), (0, 2), (0, 1)],
+             [(4,), (0, 2), (0, 1, 2, 3)]]
+    assert paths[0] == ["einsum_path", (0, 1, 2)]  # numpy's own multi-operand step
+    np.testing.assert_allclose(np.asarray(jnp.einsum("i,j,k->ijk", *v, optimize=paths[0])),
+                               np.einsum("i,j,k->ijk", *v), rtol=1e-12)
+    for path in paths[1:]:
+        np.testing.assert_allclose(np.asarray(jnp.einsum(spec, *ops, optimize=path)), want,
+                                   rtol=1e-10)
+    _grads(lambda *o: jnp.einsum(spec, *o, optimize=paths[2]), *ops)
+    with pytest.raises(ValueError, match="leaves 4 operands of 5"):
+        jnp.einsum(spec, *ops, optimize=[(0, 1)])
+    with pytest.raises(ValueError, match=r"step \(0, 5\)"):
+        jnp.einsum(spec, *ops, optimize=[(0, 5)])
+
+
 EINSUM_CASES = [
     ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 5)]),
     ("bij,bjk->bik", [(2, 3, 4), (2, 4, 2)]),

@@ -133,11 +133,7 @@ def _path(terms: list[str], out: str, sizes: dict, optimize: Any) -> list[tuple]
     if n < 2:
         return []
     if isinstance(optimize, (list, tuple)):
-        path = [tuple(p) for p in optimize if p != "einsum_path"]
-        if sum(len(p) - 1 for p in path) != n - 1 or any(len(p) != 2 for p in path):
-            raise ValueError(f"einsum: the path {list(optimize)} must contract {n} operands "
-                             "in pairs")
-        return path
+        return _pairwise(optimize, n)
     if optimize is False or optimize is None:
         return _left_to_right(n)
     if optimize is True or optimize == "auto":
@@ -150,9 +146,44 @@ def _path(terms: list[str], out: str, sizes: dict, optimize: Any) -> list[tuple]
                      f"got {optimize!r}")
 
 
+def _pairwise(path: Any, n: int) -> list[tuple]:
+    """An explicit path as pairs: a step may name any number of operands (numpy's and
+    opt_einsum's paths contract three or more at once, e.g. ``(0, 1, 2)``); they are
+    contracted two at a time, the running result staying at the end of the list."""
+    steps = [p for p in path if not isinstance(p, str) or p != "einsum_path"]
+    pairs, count = [], n
+    for step in steps:
+        try:
+            step = tuple(sorted(int(i) for i in step))
+        except (TypeError, ValueError):
+            step = None
+        if (not step or len(set(step)) != len(step) or step[0] < 0 or step[-1] >= count):
+            raise ValueError(f"einsum: the path {list(path)} is not a list of tuples of "
+                             f"operand positions for {n} operands (step {step!r})")
+        if len(step) == 1:
+            pairs.append(step)  # one operand: its unneeded indices are summed out
+        else:
+            pairs.append(step[:2])
+            # after each contraction the others shift down past the removed positions
+            for k, i in enumerate(step[2:]):
+                # the k + 2 positions before it are gone; the running result is last
+                pairs.append((i - (k + 2), count - 2 - k))
+        count -= len(step) - 1
+    if count != 1:
+        raise ValueError(f"einsum: the path {list(path)} leaves {count} operands of {n}; it "
+                         "must contract them all into one")
+    return pairs
+
+
 def _path_cost(terms: list[str], out: str, sizes: dict, path: list[tuple]) -> int:
     terms, total = list(terms), 0
-    for i, j in path:
+    for step in path:
+        if len(step) == 1:  # summing one operand's unneeded indices: no multiply-adds
+            (i,) = step
+            res = _sum_unneeded_term(terms[i], _needed(terms, (i,), out))
+            terms = [t for k, t in enumerate(terms) if k != i] + [res]
+            continue
+        i, j = step
         total += _pair_cost(terms[i], terms[j], sizes)
         res = _pair_result(terms[i], terms[j], _needed(terms, (i, j), out))
         terms = [t for k, t in enumerate(terms) if k not in (i, j)] + [res]
@@ -224,7 +255,13 @@ def einsum(subscripts: str, /, *operands: Any, out: Any = None, optimize: Any = 
     # Indices in one operand only and not in the output are summed out first.
     pairs = [_sum_unneeded(o, t, _needed([p[1] for p in pairs], (k,), out_t))
              for k, (o, t) in enumerate(pairs)]
-    for i, j in _path([t for _, t in pairs], out_t, sizes, optimize):
+    for step in _path([t for _, t in pairs], out_t, sizes, optimize):
+        if len(step) == 1:
+            (i,) = step
+            res = _sum_unneeded(*pairs[i], _needed([t for _, t in pairs], (i,), out_t))
+            pairs = [p for k, p in enumerate(pairs) if k != i] + [res]
+            continue
+        i, j = step
         needed = _needed([t for _, t in pairs], (i, j), out_t)
         (x, tx), (y, ty) = pairs[i], pairs[j]
         res = _contract(x, tx, y, ty, needed)
