@@ -163,6 +163,15 @@ def test_norms_against_numpy(dtype):
     assert int(L.matrix_rank(np.outer(v, v))) == np.linalg.matrix_rank(np.outer(v, v)) == 1
 
 
+@pytest.mark.parametrize("dt", [np.uint8, np.uint16, np.int8, np.bool_, np.int32, np.float16])
+def test_trace_accumulates_small_ints_like_sum(dt):
+    # uint8 stayed uint8 and wrapped around (300 * 200 = 60000); jnp.sum (and JAX) use uint32
+    x = np.full((300, 300), 200 if dt != np.bool_ else 1).astype(dt)
+    for got in (jnp.trace(x), L.trace(x), fl.jit(jnp.trace)(x)):
+        assert got.dtype == jnp.sum(jnp.diagonal(x)).dtype
+        assert float(got) == float(np.trace(x.astype(np.float64)))
+
+
 # ---- einsum and its path --------------------------------------------------------------------
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
 from ..prims import elementwise as E
 from ..prims import reduce as R
 from ..prims import shape as S
@@ -129,11 +128,13 @@ def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = 
     a = asarray(a)
     if a.ndim < 2:
         raise ValueError(f"trace: expected at least 2 dimensions, got shape {a.shape}")
+    from .reductions import _sum_dtype
+
     d = _diagonal(a, operator.index(offset), axis1, axis2)
-    if dtype is not None:
+    # small ints, unsigned ones and bools sum in the default (unsigned) int, as jnp.sum
+    dtype = _sum_dtype(d.dtype) if dtype is None else np.dtype(dtype)
+    if dtype != d.dtype:
         d = S.convert_element_type(d, dtype)
-    elif d.dtype.kind in "bi" and d.dtype.itemsize < np.dtype(dtypes.default_int).itemsize:
-        d = S.convert_element_type(d, dtypes.default_int)  # numpy sums small ints as int
     return R.reduce_sum(d, (d.ndim - 1,))
 
 
