@@ -25,6 +25,7 @@ from typing import Any
 from ... import lax
 from ... import nn as core_nn
 from ... import numpy as jnp
+from ..._src.control import _python_mode
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
@@ -117,7 +118,7 @@ def _direction(mode: str, xs: Any, h0: Any, c0: Any, w: Sequence[Any], has_bias:
         init = h0
 
     if mask is None:
-        carry, ys = lax.scan(step, init, xw, reverse=reverse)
+        carry, ys = _scan(step, init, xw, reverse)
     else:
         def masked_step(carry: Any, inputs: Any) -> Any:
             xw_t, m_t = inputs
@@ -125,10 +126,29 @@ def _direction(mode: str, xs: Any, h0: Any, c0: Any, w: Sequence[Any], has_bias:
             new = _where_tree(m_t, new, carry)
             return new, jnp.where(m_t, y, 0.0)
 
-        carry, ys = lax.scan(masked_step, init, (xw, mask), reverse=reverse)
+        carry, ys = _scan(masked_step, init, (xw, mask), reverse)
     if mode == "LSTM":
         return ys, carry[0], carry[1]
     return ys, carry, None
+
+
+def _scan(step: Any, init: Any, xs: Any, reverse: bool) -> tuple[Any, Any]:
+    """``lax.scan(step, init, xs, reverse=reverse)``. When scan would run as a Python loop
+    anyway (eager code and the facade's autograd), the per-step inputs come from one split
+    primitive instead of one slice per step: a slice's VJP pads its cotangent to the whole
+    (L, N, G) input, so L slices cost O(L^2) in the backward pass; the split's VJP is one
+    concatenate. Under jit/vmap it is lax.scan (one loop primitive)."""
+    if not _python_mode():
+        return lax.scan(step, init, xs, reverse=reverse)
+    leaves = xs if isinstance(xs, tuple) else (xs,)
+    steps = leaves[0].shape[0]
+    per_step = [[jnp.reshape(p, p.shape[1:]) for p in jnp.split(leaf, steps, axis=0)]
+                for leaf in leaves]
+    carry, ys = init, [None] * steps
+    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        x_t = tuple(p[t] for p in per_step) if isinstance(xs, tuple) else per_step[0][t]
+        carry, ys[t] = step(carry, x_t)
+    return carry, jnp.stack(ys)
 
 
 def _where_tree(m: Any, new: Any, old: Any) -> Any:
