@@ -172,6 +172,17 @@ def test_trace_accumulates_small_ints_like_sum(dt):
         assert float(got) == float(np.trace(x.astype(np.float64)))
 
 
+def test_lax_dot_general_takes_precision_and_preferred_element_type():
+    # JAX's signature: ported calls passed these and got a TypeError
+    a, b = np.arange(6, dtype=np.int8).reshape(2, 3), np.ones((3, 2), np.int8)
+    dn = (((1,), (0,)), ((), ()))
+    got = fl.lax.dot_general(a, b, dn, precision=None, preferred_element_type=np.float32)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(np.asarray(got), a.astype(np.float32) @ b)
+    x = _rng(10).standard_normal((2, 3))
+    _grads(lambda x: fl.lax.dot_general(x, x, (((1,), (1,)), ((), ())), precision="highest"), x)
+
+
 # ---- einsum and its path --------------------------------------------------------------------
 
 

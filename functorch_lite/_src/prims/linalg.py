@@ -179,12 +179,18 @@ dot_general_p = Primitive(
 )
 
 
-def dot_general(x: Any, y: Any, dimension_numbers: Any) -> Any:
+def dot_general(x: Any, y: Any, dimension_numbers: Any, precision: Any = None,
+                preferred_element_type: Any = None) -> Any:
     """Contract ``x`` and ``y``: ``dimension_numbers = ((lhs_contract, rhs_contract),
     (lhs_batch, rhs_batch))``; the result's axes are batch, then lhs free, then rhs free.
+    ``precision`` is accepted and ignored (numpy computes in the operands' dtype);
+    ``preferred_element_type`` converts both operands first (e.g. int8 inputs, float32 result).
 
     Example: ``lax.dot_general(a, b, (((1,), (0,)), ((), ())))`` is ``a @ b`` for matrices.
     """
+    if preferred_element_type is not None:
+        x = S.convert_element_type(x, preferred_element_type)
+        y = S.convert_element_type(y, preferred_element_type)
     try:
         dn = _canonical_dimension_numbers(dimension_numbers)
     except TypeError:  # lists are not hashable: canonicalise without the cache
