@@ -309,6 +309,18 @@ def test_conv_errors_name_the_problem():
         lax.conv(x, np.ones((6, 4, 3, 3)), (1,), "SAME")
     with pytest.raises(ValueError, match="same rank"):
         lax.conv(x, np.ones((6, 4, 3)), (1, 1), "SAME")
+    # a zero stride or dilation: a ValueError naming it (was a ZeroDivisionError in the
+    # 'SAME' padding arithmetic)
+    with pytest.raises(ValueError, match=r"window_strides=\(0, 1\) must hold positive"):
+        lax.conv(x, np.ones((6, 4, 3, 3)), (0, 1), "SAME")
+    with pytest.raises(ValueError, match=r"rhs_dilation=\(1, 0\) must hold positive"):
+        lax.conv_general_dilated(x, np.ones((6, 4, 3, 3)), (1, 1), "SAME", rhs_dilation=(1, 0))
+    with pytest.raises(ValueError, match=r"strides=\(0, 2\) must hold positive"):
+        lax.conv_transpose(x, np.ones((3, 3, 5, 2)), (0, 2), "SAME")
+    with pytest.raises(ValueError, match="window_strides.*positive"):
+        lax.reduce_window(x, 0.0, lax.add, (1, 1, 2, 2), (1, 1, 0, 2), "SAME")
+    with pytest.raises(ValueError, match="4 entries, one per axis of the operand"):
+        lax.reduce_window(x, 0.0, lax.add, (2, 2), (2, 2))
 
 
 # ---- reduce_window -------------------------------------------------------------------------------

@@ -136,7 +136,10 @@ def padtype_to_pads(in_shape: Sequence[int], window_shape: Sequence[int],
     return pads
 
 
-def _ints(name: str, value: Any, n: int, default: int = 1) -> tuple[int, ...]:
+def _ints(name: str, value: Any, n: int, default: int = 1,
+          per: str = "spatial dimension") -> tuple[int, ...]:
+    """``n`` positive ints (strides, dilations, window sizes), checked before any padding
+    arithmetic divides by them."""
     if value is None:
         return (default,) * n
     try:
@@ -144,7 +147,10 @@ def _ints(name: str, value: Any, n: int, default: int = 1) -> tuple[int, ...]:
     except TypeError:
         raise TypeError(f"{name} must be a sequence of {n} ints, got {value!r}") from None
     if len(out) != n:
-        raise ValueError(f"{name}={value!r} needs {n} entries, one per spatial dimension")
+        raise ValueError(f"{name}={value!r} needs {n} entries, one per {per}")
+    if any(v < 1 for v in out):
+        raise ValueError(f"{name}={value!r} must hold positive ints (1 for no stride or "
+                         "dilation)")
     return out
 
 
@@ -390,10 +396,11 @@ def reduce_window(operand: Any, init_value: Any, computation: Callable,
             "lax.max or lax.min (sum, max and min pooling)")
     x = asarray(operand)
     nd = x.ndim
-    window = _ints("reduce_window: window_dimensions", window_dimensions, nd)
-    strides = _ints("reduce_window: window_strides", window_strides, nd)
-    base_dilation = _ints("reduce_window: base_dilation", base_dilation, nd)
-    window_dilation = _ints("reduce_window: window_dilation", window_dilation, nd)
+    per = "axis of the operand"
+    window = _ints("reduce_window: window_dimensions", window_dimensions, nd, per=per)
+    strides = _ints("reduce_window: window_strides", window_strides, nd, per=per)
+    base_dilation = _ints("reduce_window: base_dilation", base_dilation, nd, per=per)
+    window_dilation = _ints("reduce_window: window_dilation", window_dilation, nd, per=per)
     if isinstance(padding, str):
         pads = padtype_to_pads(x.shape, [P.dilate_dim(k, d) for k, d in
                                          zip(window, window_dilation)], strides, padding)
