@@ -237,6 +237,10 @@ CASES: dict[str, Case] = {
     "pad_mean": C(lambda x: jnp.pad(x, ((1, 1), (2, 0)), mode="mean"),
                   lambda x: np.pad(x, ((1, 1), (2, 0)), mode="mean"), [normal(2, 3)],
                   ints=False),
+    # (mode="median" was rejected as unknown)
+    "pad_median": C(lambda x: jnp.pad(x, ((2, 9), (1, 0)), mode="median", stat_length=(3, 2)),
+                    lambda x: np.pad(x, ((2, 9), (1, 0)), mode="median", stat_length=(3, 2)),
+                    [normal(4, 3)], ints=False),
 }
 
 test_values_and_jit, test_second_order_grads, test_vmap_matches_loop = table_tests(CASES)

@@ -19,11 +19,12 @@ from ..prims import shape as S
 from ._convert import asarray
 from .shape_ops import _slice_axis, _take_static
 
-_MODES = ("constant", "edge", "linear_ramp", "maximum", "mean", "minimum", "reflect",
-          "symmetric", "wrap", "empty")
+_MODES = ("constant", "edge", "linear_ramp", "maximum", "mean", "median", "minimum",
+          "reflect", "symmetric", "wrap", "empty")
 _KWARGS = {
     "constant": {"constant_values"}, "edge": set(), "linear_ramp": {"end_values"},
-    "maximum": {"stat_length"}, "mean": {"stat_length"}, "minimum": {"stat_length"},
+    "maximum": {"stat_length"}, "mean": {"stat_length"}, "median": {"stat_length"},
+    "minimum": {"stat_length"},
     "reflect": {"reflect_type"}, "symmetric": {"reflect_type"}, "wrap": set(), "empty": set(),
 }
 
@@ -53,7 +54,7 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> An
     ``pad_width`` is an int, a ``(before, after)`` pair, or one pair per axis. ``mode`` is one
     of "constant" (``constant_values``, scalars or per-axis pairs; may be traced),
     "edge", "reflect" / "symmetric" (``reflect_type`` "even" or "odd"), "wrap",
-    "linear_ramp" (``end_values``), "maximum" / "minimum" / "mean" (``stat_length``) or
+    "linear_ramp" (``end_values``), "maximum" / "minimum" / "mean" / "median" (``stat_length``) or
     "empty" (zeros here: Arrays have no uninitialised memory).
 
     Example:
@@ -89,7 +90,7 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> An
         if ends is None:
             raise TypeError("pad: end_values must be concrete numbers for mode='linear_ramp'")
         ends = _pairs(ends, x.ndim, "end_values", as_int=False).tolist()
-    if mode in ("maximum", "minimum", "mean"):
+    if mode in ("maximum", "minimum", "mean", "median"):
         stat = kwargs.get("stat_length")
         stat = None if stat is None else _pairs(stat, x.ndim, "stat_length").tolist()
     reflect_type = kwargs.get("reflect_type", "even")
@@ -253,8 +254,13 @@ def _pad_stat(x: Any, ax: int, lo: int, hi: int, mode: str, stat: list | None) -
         else:
             work = region if x.dtype.kind in "fc" else S.convert_element_type(
                 region, dtypes.default_float)
-            value = E.div(R.reduce_sum(work, (ax,)), float(k))
-            if x.dtype.kind not in "fc":  # numpy rounds the mean of integers
+            if mode == "median":
+                from .reductions import median
+
+                value = median(work, axis=ax)
+            else:
+                value = E.div(R.reduce_sum(work, (ax,)), float(k))
+            if x.dtype.kind not in "fc":  # numpy rounds the mean (median) of integers
                 value = S.convert_element_type(E.round_(value), x.dtype)
         shape = tuple(width if a == ax else s for a, s in enumerate(x.shape))
         dims = tuple(a for a in range(x.ndim) if a != ax)
