@@ -386,7 +386,8 @@ def test_all_and_any_of_empty_axes_are_their_identities(shape, axis):
             want = getattr(np, name)(x, axis=axis, keepdims=keepdims)
             assert got.shape == want.shape and got.dtype == want.dtype
             np.testing.assert_array_equal(np.asarray(got), want)
-            jitted = fl.jit(lambda v: getattr(jnp, name)(v, axis=axis, keepdims=keepdims))
+            jitted = fl.jit(lambda v, f=getattr(jnp, name), k=keepdims: f(v, axis=axis,
+                                                                          keepdims=k))
             np.testing.assert_array_equal(np.asarray(jitted(jnp.asarray(x))), want)
     e = jnp.asarray(np.zeros(shape))
     assert bool(jnp.allclose(e, e)) and bool(jnp.array_equal(e, e))
