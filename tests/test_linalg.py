@@ -405,6 +405,22 @@ def test_float16_is_computed_in_float32_and_keeps_its_dtype(name):
         np.testing.assert_allclose(np.asarray(g, np.float32), w, rtol=5e-3, atol=5e-3)
 
 
+def test_pinv_with_a_traced_rtol():
+    # rtol was closed over by pinv's custom JVP: a vmapped or jitted rtol leaked its tracer
+    rng = _rng(11)
+    a = rng.standard_normal((3, 4, 3)) @ np.diag([1.0, 0.1, 0.01])
+    rtol = np.array([0.05, 0.5, 0.005])
+    want = np.linalg.pinv(a, rtol=rtol)
+    np.testing.assert_allclose(
+        np.asarray(fl.vmap(lambda a, r: L.pinv(a, rtol=r))(a, rtol)), want, rtol=1e-10)
+    np.testing.assert_allclose(
+        np.asarray(fl.jit(lambda a, r: L.pinv(a, rtol=r))(a, rtol)), want, rtol=1e-10)
+    g = fl.vmap(fl.grad(lambda a, r: jnp.sum(L.pinv(a, rtol=r) ** 2)))(a, rtol)
+    loop = [fl.grad(lambda x, r: jnp.sum(L.pinv(x, rtol=r) ** 2))(x, float(r))
+            for x, r in zip(a, rtol)]
+    np.testing.assert_allclose(np.asarray(g), np.stack(loop), rtol=1e-9)
+
+
 def test_eigh_degenerate_eigenvalues():
     # eigenvalues keep a finite gradient at a repeated eigenvalue; eigenvectors do not (as JAX)
     a = np.diag([1.0, 1.0, 2.0])

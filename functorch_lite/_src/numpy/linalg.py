@@ -286,34 +286,34 @@ def inv(a: Any) -> Any:
 
 def _pinv_value(a: Any, rtol: Any) -> Any:
     s, u, vt = D.svd(a, full_matrices=False)
-    cutoff = E.mul(asarray(rtol, a.dtype) if not isinstance(rtol, float) else rtol,
-                   R.reduce_max(s, (s.ndim - 1,)))
+    cutoff = E.mul(rtol, R.reduce_max(s, (s.ndim - 1,)))
     keep = E.gt(s, D._col(cutoff) if s.ndim > 1 else cutoff)
     s_inv = E.select(keep, E.div(1.0, E.select(keep, s, 1.0)), 0.0)
     return D._mm(E.mul(D._mT(vt), D._row(s_inv)), D._mT(u))
 
 
-def _pinv_with_jvp(rtol: Any) -> custom_jvp:
-    @custom_jvp
-    def pinv_(a):
-        return _pinv_value(a, rtol)
+# rtol is an argument, not a closure, so a traced rtol (vmap over per-matrix tolerances, jit)
+# reaches the function through the transformations; it gets no derivative (the rank is
+# piecewise constant in it).
+@custom_jvp
+def _pinv(a: Any, rtol: Any) -> Any:
+    return _pinv_value(a, rtol)
 
-    @pinv_.defjvp
-    def _(primals, tangents):
-        # The derivative of the pseudo-inverse at constant rank (Golub & Pereyra):
-        # ṗ = -p ȧ p + p pᵀ ȧᵀ (I - a p) + (I - p a) ȧᵀ pᵀ p
-        (a,), (t,) = primals, tangents
-        p = pinv_(a)
-        pt, tt = D._mT(p), D._mT(t)
-        m, n = a.shape[-2:]
-        eye_m = asarray(np.eye(m, dtype=a.dtype))
-        eye_n = asarray(np.eye(n, dtype=a.dtype))
-        term1 = E.neg(D._mm(p, D._mm(t, p)))
-        term2 = D._mm(D._mm(p, pt), D._mm(tt, E.sub(eye_m, D._mm(a, p))))
-        term3 = D._mm(E.sub(eye_n, D._mm(p, a)), D._mm(tt, D._mm(pt, p)))
-        return p, E.add(term1, E.add(term2, term3))
 
-    return pinv_
+@_pinv.defjvp
+def _pinv_jvp(primals: tuple, tangents: tuple) -> tuple:
+    # The derivative of the pseudo-inverse at constant rank (Golub & Pereyra):
+    # ṗ = -p ȧ p + p pᵀ ȧᵀ (I - a p) + (I - p a) ȧᵀ pᵀ p
+    (a, rtol), (t, _) = primals, tangents
+    p = _pinv(a, rtol)
+    pt, tt = D._mT(p), D._mT(t)
+    m, n = a.shape[-2:]
+    eye_m = asarray(np.eye(m, dtype=a.dtype))
+    eye_n = asarray(np.eye(n, dtype=a.dtype))
+    term1 = E.neg(D._mm(p, D._mm(t, p)))
+    term2 = D._mm(D._mm(p, pt), D._mm(tt, E.sub(eye_m, D._mm(a, p))))
+    term3 = D._mm(E.sub(eye_n, D._mm(p, a)), D._mm(tt, D._mm(pt, p)))
+    return p, E.add(term1, E.add(term2, term3))
 
 
 def pinv(a: Any, rtol: Any = None, hermitian: bool = False, *, rcond: Any = None) -> Any:
@@ -335,8 +335,7 @@ def pinv(a: Any, rtol: Any = None, hermitian: bool = False, *, rcond: Any = None
         return S.broadcast_to(asarray(np.zeros((), a.dtype)), a.shape[:-2] + a.shape[:-3:-1])
     if rtol is None:
         rtol = 10.0 * _default_rtol(a)
-    return _pinv_with_jvp(float(rtol) if np.ndim(rtol) == 0 and not hasattr(rtol, "_trace")
-                          else rtol)(a)
+    return _pinv(a, asarray(rtol, a.dtype))
 
 
 def lstsq(a: Any, b: Any, rcond: float | None = None, *, numpy_resid: bool = False) -> tuple:
