@@ -167,3 +167,20 @@ def test_creation_errors():
         jnp.tril_indices_from(jnp.ones(3))
     with pytest.raises(ValueError, match="equal length"):
         jnp.diag_indices_from(jnp.ones((2, 3)))
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.uint16])
+def test_geomspace_and_logspace_integer_dtypes_hit_exact_powers(dtype):
+    # They were computed in float32 and truncated: geomspace(1, 1000, 4, dtype=int) gave
+    # [1, 9, 99, 1000]. Values within rounding of an integer are that integer; others truncate.
+    np.testing.assert_array_equal(np.asarray(jnp.geomspace(1, 1000, 4, dtype=dtype)),
+                                  [1, 10, 100, 1000])
+    np.testing.assert_array_equal(np.asarray(jnp.geomspace(1, 256, 9, dtype=dtype)),
+                                  2 ** np.arange(9))
+    np.testing.assert_array_equal(np.asarray(jnp.geomspace(3, 3**10, 10, dtype=dtype)),
+                                  3 ** np.arange(1, 11))
+    np.testing.assert_array_equal(np.asarray(jnp.logspace(0, 4, 5, dtype=dtype)),
+                                  10 ** np.arange(5))
+    np.testing.assert_array_equal(np.asarray(jnp.logspace(0, 2.5, 6, dtype=dtype)),
+                                  np.logspace(0, 2.5, 6).astype(dtype))  # (not integral)
+    assert jnp.geomspace(1, 8, 4, dtype=dtype).dtype == np.dtype(dtype)

@@ -214,6 +214,7 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
     from .math import power
     from .shape_ops import broadcast_arrays, expand_dims
 
+    start, stop = _exact_for_integers(start, stop, dtype)
     if dtypes.is_python_scalar(base):
         y = linspace(start, stop, num, endpoint, axis=axis)
         out = power(base, y)
@@ -222,9 +223,30 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
                                                            asarray(base)))
         y = linspace(start, stop, num, endpoint, axis=axis)
         out = power(expand_dims(b, axis), y)
-    if dtype is not None:
-        out = asarray(out, dtype)
-    return out
+    return _to_dtype(out, dtype)
+
+
+def _exact_for_integers(start: Any, stop: Any, dtype: Any) -> tuple:
+    """For an integer ``dtype``, ``start`` and ``stop`` in float64 (``_to_integers`` then
+    rounds: ``10 ** log10(1000)`` is 999.99...)."""
+    if dtype is not None and dtypes.canonicalize(dtype).kind in "iub":
+        f64 = np.dtype(np.float64)
+        return asarray(start, f64), asarray(stop, f64)
+    return asarray(start), asarray(stop)
+
+
+def _to_dtype(y: Any, dtype: Any) -> Any:
+    """logspace/geomspace results as ``dtype``. Integer dtypes truncate, as numpy and JAX, but
+    values within rounding error of an integer are that integer first (``2**3`` computed as
+    7.99... is 8, as JAX gives; numpy gives 7)."""
+    if dtype is None:
+        return y
+    dt = dtypes.canonicalize(dtype)
+    if dt.kind in "iu":
+        nearest = E.round_(y)
+        close = E.le(E.abs_(E.sub(y, nearest)), E.mul(E.abs_(y), 1e-12))
+        y = E.select(close, nearest, y)
+    return asarray(y, dt)
 
 
 def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None,
@@ -238,7 +260,7 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
     """
     from .math import log10, sign
 
-    start, stop = promote_inexact(asarray(start), asarray(stop))
+    start, stop = promote_inexact(*_exact_for_integers(start, stop, dtype))
     for name, v in (("start", start), ("stop", stop)):
         c = concrete_or_none(v)
         if c is not None and np.any(c == 0):
@@ -262,9 +284,7 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
             parts.append(S.slice_(y, (1,) + (0,) * (y.ndim - 1), tuple(y.shape)))
         y = S.concatenate(parts, 0)
     y = S.moveaxis(y, 0, axis % y.ndim)
-    if dtype is not None:
-        y = asarray(y, dtype)
-    return y
+    return _to_dtype(y, dtype)
 
 
 # ---- matrices ------------------------------------------------------------------------------------
