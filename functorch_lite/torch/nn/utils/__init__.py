@@ -1,4 +1,9 @@
 """``torch.nn.utils``: gradient clipping and parameter/vector conversion."""
 from __future__ import annotations
 
-__all__: list[str] = []
+from . import rnn
+from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_
+from .convert_parameters import parameters_to_vector, vector_to_parameters
+
+__all__ = ["rnn", "clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "parameters_to_vector",
+           "vector_to_parameters"]
