@@ -15,16 +15,14 @@ from .module import Module
 __all__ = ["TransformerEncoderLayer", "TransformerEncoder"]
 
 
-def _nn() -> Any:
-    # Dropout, LayerNorm and F.relu/F.gelu live in sibling files of the nn package; importing
-    # the package lazily keeps this file independent of their layout.
-    from ... import nn
+def _F() -> Any:
+    from .. import functional
 
-    return nn
+    return functional
 
 
 def _get_activation_fn(activation: str) -> Callable[[Tensor], Tensor]:
-    F = _nn().functional
+    F = _F()
     if activation == "relu":
         return F.relu
     if activation == "gelu":
@@ -69,21 +67,24 @@ class TransformerEncoderLayer(Module):
                  norm_first: bool = False, bias: bool = True, device: Any = None,
                  dtype: Any = None) -> None:
         super().__init__()
-        nn = _nn()
+        # (sibling modules of the nn package, imported here to keep import order free)
+        from .dropout import Dropout
+        from .normalization import LayerNorm
+
         kw = dict(device=device, dtype=dtype)
         self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
                                             batch_first=batch_first, **kw)
         self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **kw)
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = Dropout(dropout)
         self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **kw)
         self.norm_first = norm_first
-        self.norm1 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
-        self.norm2 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
-        self.dropout1 = nn.Dropout(dropout)
-        self.dropout2 = nn.Dropout(dropout)
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
         if isinstance(activation, str):
             activation = _get_activation_fn(activation)
-        F = nn.functional
+        F = _F()
         if activation is F.relu:
             self.activation_relu_or_gelu = 1
         elif activation is F.gelu:
