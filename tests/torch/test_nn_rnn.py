@@ -304,6 +304,8 @@ def test_errors_name_the_sizes():
     with pytest.raises(RuntimeError, match="Input batch size 2 doesn't match hidden0 batch "
                                            "size 3"):
         GRUCell(4, 3)(torch.randn(2, 4), torch.zeros(3, 3))
+    with pytest.raises(RuntimeError, match="hidden0 should also be 1-D"):
+        GRUCell(4, 3)(torch.randn(4), torch.zeros(2, 3))
 
 
 def test_seed_lstm_trains():

@@ -400,6 +400,10 @@ class RNNCellBase(Module):
             if h.dim() not in (1, 2):
                 raise ValueError(f"{name}: Expected hidden to be 1D or 2D, got {h.dim()}D "
                                  "instead")
+            if unbatched and h.dim() != 1:
+                raise RuntimeError(f"{name}: for an unbatched 1-D input, hidden{k} should also "
+                                   f"be 1-D but got {h.dim()}-D; add a batch dimension to the "
+                                   "input (input.unsqueeze(0))")
             if not unbatched and (h.dim() != 2 or h.shape[0] != batch):
                 got = h.shape[0] if h.dim() == 2 else "none (1-D hidden)"
                 raise RuntimeError(f"Input batch size {batch} doesn't match hidden{k} batch "
