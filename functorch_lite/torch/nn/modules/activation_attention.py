@@ -13,7 +13,7 @@ from ..parameter import Parameter
 from .linear import Linear
 from .module import Module
 
-__all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear"]
+__all__ = ["MultiheadAttention"]  # (NonDynamicallyQuantizableLinear is not in torch.nn either)
 
 
 class NonDynamicallyQuantizableLinear(Linear):
