@@ -391,3 +391,20 @@ def test_all_and_any_of_empty_axes_are_their_identities(shape, axis):
             np.testing.assert_array_equal(np.asarray(jitted(jnp.asarray(x))), want)
     e = jnp.asarray(np.zeros(shape))
     assert bool(jnp.allclose(e, e)) and bool(jnp.array_equal(e, e))
+
+
+@pytest.mark.parametrize("name", ["mean", "var", "std", "nanmean", "nanvar", "nanstd"])
+@pytest.mark.parametrize("dtype", [np.int32, np.int8])
+def test_integer_dtype_statistics_stay_integer(name, dtype):
+    # dtype=int: the integer total divided by the float count used to give float64.
+    x = np.array([[1, 2, 4], [-3, 0, -4]], np.int32)
+    for axis in (None, 1):
+        got = getattr(jnp, name)(jnp.asarray(x), axis=axis, dtype=dtype)
+        assert got.dtype == np.dtype(dtype)
+        if name in ("mean", "var", "nanmean", "nanvar"):  # (numpy's std rejects int dtypes)
+            want = getattr(np, name)(x, axis=axis, dtype=dtype)
+            np.testing.assert_array_equal(np.asarray(got), want)
+        else:
+            want = np.trunc(getattr(np, name)(x.astype(np.float64), axis=axis))
+            np.testing.assert_array_equal(np.asarray(got), want.astype(dtype))
+

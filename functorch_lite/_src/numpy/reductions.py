@@ -139,9 +139,18 @@ def mean(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims
     _check_out(out, "mean")
     a = asarray(a)
     dt = dtypes.canonicalize(dtype) if dtype is not None else _float_dtype(a.dtype)
+    if dt.kind not in "fc":  # an integer dtype=: of the elements in it, truncated (numpy)
+        a = S.convert_element_type(a, dt)
+        return _as_integer(mean(a, axis, None, None, keepdims, where=where), dt)
     a = S.convert_element_type(a, dt)
     total = _reduce(R.reduce_sum, _masked(a, where, 0), axis, keepdims)
     return E.div(total, _count(a, axis, keepdims, where, dt))
+
+
+def _as_integer(x: Any, dt: np.dtype) -> Any:
+    """A float statistic as the integer (or bool) ``dt`` a user asked for with ``dtype=``.
+    (Dividing an integer total by the float count would have made float64.)"""
+    return S.convert_element_type(x, dt)
 
 
 def var(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int = 0,
@@ -162,9 +171,17 @@ def var(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int
     a = asarray(a)
     dt = dtypes.canonicalize(dtype) if dtype is not None else _float_dtype(a.dtype)
     a = S.convert_element_type(a, dt)
-    centered = E.sub(a, mean(a, axis, keepdims=True, where=where))
+    # (an integer dtype=: the mean and the squares in it, as numpy; only the division in float)
+    centered = E.sub(a, mean(a, axis, dt, keepdims=True, where=where))
     squares = _masked(E.mul(centered, centered), where, 0)
     total = _reduce(R.reduce_sum, squares, axis, keepdims)
+    if dt.kind not in "fc":
+        f = dtypes.default_float
+        total = S.convert_element_type(total, f)
+        n = _count(a, axis, keepdims, where, f)
+        denom = builtins.max(n - ddof, 0.0) if isinstance(n, float) else E.max_(E.sub(n, ddof),
+                                                                                0.0)
+        return _as_integer(E.div(total, denom), dt)
     n = _count(a, axis, keepdims, where, dt)
     # (as numpy: n - ddof below zero counts as zero, giving inf or nan)
     denom = builtins.max(n - ddof, 0.0) if isinstance(n, float) else E.max_(E.sub(n, ddof), 0.0)
@@ -189,6 +206,9 @@ def std(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int
         Array(1., dtype=float32)
     """
     _check_out(out, "std")
+    if dtype is not None and dtypes.canonicalize(dtype).kind not in "fc":
+        return _as_integer(std(a, axis, None, None, ddof, keepdims, where=where,
+                               correction=correction), dtypes.canonicalize(dtype))
     return _safe_sqrt(var(a, axis, dtype, None, ddof, keepdims, where=where,
                           correction=correction))
 
@@ -327,6 +347,7 @@ def _cumulative(prim: Callable, fname: str, nan_fill: int | None = None) -> Call
     return op
 
 
+
 cumsum = _cumulative(R.cumsum, "cumsum")
 cumsum.__doc__ = """Cumulative sum along ``axis`` (of the flattened array if None).
 
@@ -448,6 +469,9 @@ def nanstd(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: 
     """``std`` of the elements that are not NaN. Example: ``nanstd(asarray([1.0, nan, 3.0]))``
     is 1."""
     _check_out(out, "nanstd")
+    if dtype is not None and dtypes.canonicalize(dtype).kind not in "fc":
+        return _as_integer(nanstd(a, axis, None, None, ddof, keepdims, where=where,
+                                  correction=correction), dtypes.canonicalize(dtype))
     return _safe_sqrt(nanvar(a, axis, dtype, None, ddof, keepdims, where=where,
                              correction=correction))
 
