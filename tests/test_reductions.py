@@ -408,3 +408,12 @@ def test_integer_dtype_statistics_stay_integer(name, dtype):
             want = np.trunc(getattr(np, name)(x.astype(np.float64), axis=axis))
             np.testing.assert_array_equal(np.asarray(got), want.astype(dtype))
 
+
+@pytest.mark.parametrize("name", ["cumsum", "nancumsum", "cumulative_sum"])
+def test_float16_cumulative_sums_accumulate_in_float32(name):
+    # A float16 running sum stalls at 256 once 0.1 is below half an ulp.
+    x = np.full(5000, 0.1, np.float16)
+    got = getattr(jnp, name)(jnp.asarray(x))
+    assert got.dtype == np.float16
+    want = np.cumsum(x.astype(np.float32)).astype(np.float16)
+    np.testing.assert_array_equal(np.asarray(got), want)

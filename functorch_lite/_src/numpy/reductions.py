@@ -340,12 +340,20 @@ def _cumulative(prim: Callable, fname: str, nan_fill: int | None = None) -> Call
         dt = _sum_dtype(a.dtype) if dtype is None else dtypes.canonicalize(dtype)
         a = S.convert_element_type(a, dt)
         if axis is None:
-            return prim(ravel(a), 0)
-        return prim(a, _axis(axis, a.ndim))
+            return _accumulate(prim, ravel(a), 0)
+        return _accumulate(prim, a, _axis(axis, a.ndim))
 
     op.__name__ = fname
     return op
 
+
+def _accumulate(prim: Callable, a: Any, axis: int) -> Any:
+    """``prim`` (cumsum/cumprod) along ``axis``; float16 runs in float32 and is rounded back
+    once: a float16 running sum stalls (``cumsum(full(5000, 0.1, float16))`` stopped at 256)."""
+    if a.dtype.kind == "f" and a.dtype.itemsize < 4:
+        wide = prim(S.convert_element_type(a, np.dtype(np.float32)), axis)
+        return S.convert_element_type(wide, a.dtype)
+    return prim(a, axis)
 
 
 cumsum = _cumulative(R.cumsum, "cumsum")
@@ -388,7 +396,7 @@ def _cumulative_array_api(prim: Callable, fname: str, identity: int) -> Callable
             axis = 0
         ax = _axis(axis, x.ndim)
         dt = _sum_dtype(x.dtype) if dtype is None else dtypes.canonicalize(dtype)
-        result = prim(S.convert_element_type(x, dt), ax)
+        result = _accumulate(prim, S.convert_element_type(x, dt), ax)
         if include_initial:
             config = [(0, 0, 0)] * x.ndim
             config[ax] = (1, 0, 0)
