@@ -259,3 +259,35 @@ def test_scheduler_warns_when_stepped_before_optimizer():
         sched = t.optim.lr_scheduler.StepLR(opt, 2)
         with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
             sched.step()
+
+
+@pytest.mark.parametrize("opt_name,kw", [("Adam", {"lr": 0.01}),
+                                         ("SGD", {"lr": 0.1, "momentum": 0.9}),
+                                         ("AdamW", {"lr": 0.01, "amsgrad": True})])
+def test_mlp_training_matches_torch(opt_name, kw):
+    """The seed tutorials' loop (zero_grad, forward, cross-entropy, backward, step) on a small
+    MLP with torch's initial weights copied into the facade's model."""
+    if not hasattr(fake.nn, "CrossEntropyLoss"):
+        pytest.skip("functorch_lite.torch.nn.CrossEntropyLoss is not there yet")
+    real.manual_seed(0)
+
+    def mlp(t):
+        return t.nn.Sequential(t.nn.Linear(20, 16), t.nn.ReLU(), t.nn.Linear(16, 3))
+
+    r_model, f_model = mlp(real), mlp(fake)
+    f_model.load_state_dict({k: fake.from_numpy(v.detach().numpy().copy())
+                             for k, v in r_model.state_dict().items()})
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((32, 20)).astype(np.float32)
+    y = rng.integers(0, 3, 32)
+    for model, t in ((r_model, real), (f_model, fake)):
+        opt = getattr(t.optim, opt_name)(model.parameters(), **kw)
+        loss_fn = t.nn.CrossEntropyLoss()
+        xs, ys = t.from_numpy(x), t.from_numpy(y)
+        for _ in range(10):
+            opt.zero_grad()
+            loss_fn(model(xs), ys).backward()
+            opt.step()
+    for (name, a), (_, b) in zip(r_model.state_dict().items(), f_model.state_dict().items()):
+        np.testing.assert_allclose(b.numpy(), a.detach().numpy(), rtol=1e-4, atol=1e-5,
+                                   err_msg=name)
