@@ -92,8 +92,16 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     if mode == "constant":
         fill = 0.0 if value is None else value
 
+        grow = tuple((max(lo, 0), max(hi, 0), 0) for lo, hi in pairs)
+        crop = tuple(slice(max(-lo, 0), (n + max(lo, 0) + max(hi, 0)) - max(-hi, 0))
+                     for (lo, hi), n in zip(pairs, input.shape))
+        if any(sl.stop - sl.start < 0 for sl in crop):
+            raise RuntimeError(f"The input size {list(input.shape)}, plus negative padding "
+                               f"{list(pad)} resulted in a negative output size")
+
         def fn(x: Any) -> Any:
-            return lax.pad(x, jnp.asarray(fill, x.dtype), tuple((lo, hi, 0) for lo, hi in pairs))
+            y = lax.pad(x, jnp.asarray(fill, x.dtype), grow)
+            return y[crop]  # negative pads crop
 
         return AG.apply(fn, "ConstantPadNdBackward0", (input,), saves=AG.SAVE_NONE)
     np_mode = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}.get(mode)

@@ -21,7 +21,7 @@ class _NormBase(Module):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device: Any = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
         self.num_features = num_features
         self.eps = eps
@@ -30,7 +30,10 @@ class _NormBase(Module):
         self.track_running_stats = track_running_stats
         if affine:
             self.weight = Parameter(C.empty(num_features, device=device, dtype=dtype))
-            self.bias = Parameter(C.empty(num_features, device=device, dtype=dtype))
+            if bias:
+                self.bias = Parameter(C.empty(num_features, device=device, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -57,14 +60,16 @@ class _NormBase(Module):
         self.reset_running_stats()
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def _check_input_dim(self, input: Tensor) -> None:
         raise NotImplementedError
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
 
     def _load_from_state_dict(self, state_dict: dict, prefix: str, local_metadata: dict,
                               strict: bool, missing_keys: list, unexpected_keys: list,
@@ -104,7 +109,7 @@ class BatchNorm1d(_BatchNorm):
 
     Example:
         >>> torch.nn.BatchNorm1d(3)
-        BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
+        BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
     """
 
     def _check_input_dim(self, input: Tensor) -> None:
@@ -159,9 +164,9 @@ class _InstanceNorm(_NormBase):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
                  affine: bool = False, track_running_stats: bool = False, device: Any = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
-                         dtype)
+                         dtype, bias=bias)
 
     def forward(self, input: Tensor) -> Tensor:
         n = self._nsp
@@ -179,8 +184,8 @@ class InstanceNorm1d(_InstanceNorm):
     """Instance normalisation of ``(N, C, L)``.
 
     Example:
-        >>> torch.nn.InstanceNorm1d(2)
-        InstanceNorm1d(2, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)
+        >>> torch.nn.InstanceNorm1d(2)(torch.randn(1, 2, 5)).shape
+        torch.Size([1, 2, 5])
     """
 
     _nsp = 1

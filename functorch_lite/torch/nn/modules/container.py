@@ -360,12 +360,13 @@ def _as_parameter(value: Any) -> Any:
     return value
 
 
-def _param_line(k: Any, p: Any) -> str:
+def _param_line(k: Any, p: Any, legacy_type: bool = False) -> str:
     if isinstance(p, Tensor):
         size = "x".join(str(s) for s in p.size())
         dev = f" ({p.device})" if p.device.type == "cuda" else ""
         kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-        return f"  ({k}): {kind} containing: [{p.dtype} of size {size}{dev}]"
+        what = p.type() if legacy_type else p.dtype  # torch: ParameterDict shows the type name
+        return f"  ({k}): {kind} containing: [{what} of size {size}{dev}]"
     return f"  ({k}): Object of type: {type(p).__name__}"
 
 
@@ -541,7 +542,7 @@ class ParameterDict(Module):
                 self[k] = v
 
     def extra_repr(self) -> str:
-        return "\n".join(_param_line(k, p) for k, p in self.items())
+        return "\n".join(_param_line(k, p, True) for k, p in self.items())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ParameterDict has no forward(): index it instead")

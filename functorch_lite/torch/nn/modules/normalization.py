@@ -19,7 +19,7 @@ class LayerNorm(Module):
 
     Example:
         >>> torch.nn.LayerNorm(10)
-        LayerNorm((10,), eps=1e-05, elementwise_affine=True)
+        LayerNorm((10,), eps=1e-05, elementwise_affine=True, bias=True)
     """
 
     def __init__(self, normalized_shape: Any, eps: float = 1e-5,
@@ -54,7 +54,7 @@ class LayerNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
 
 
 class GroupNorm(Module):
@@ -62,11 +62,12 @@ class GroupNorm(Module):
 
     Example:
         >>> torch.nn.GroupNorm(2, 4)
-        GroupNorm(2, 4, eps=1e-05, affine=True)
+        GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
     """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
-                 affine: bool = True, device: Any = None, dtype: Any = None) -> None:
+                 affine: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
             raise ValueError("num_channels must be divisible by num_groups")
@@ -76,7 +77,10 @@ class GroupNorm(Module):
         self.affine = affine
         if affine:
             self.weight = Parameter(C.empty(num_channels, device=device, dtype=dtype))
-            self.bias = Parameter(C.empty(num_channels, device=device, dtype=dtype))
+            if bias:
+                self.bias = Parameter(C.empty(num_channels, device=device, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -85,13 +89,15 @@ class GroupNorm(Module):
     def reset_parameters(self) -> None:
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")
 
 
 class RMSNorm(Module):
