@@ -214,3 +214,16 @@ def test_standardize_stable_algorithm(axis):
                 modes=("fwd", "rev"))
     with pytest.raises(ValueError, match="algorithm must be 'fast' or 'stable'"):
         fl.nn.standardize(jnp.asarray(x), algorithm="two-pass")
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_sigmoid_keeps_relative_precision_in_the_left_tail(dtype):
+    # 0.5 * tanh(x / 2) + 0.5 rounded to exactly 0 below x = -17 (float32), so log(sigmoid(x))
+    # was -inf; the true value is exp(x) / (1 + exp(x)).
+    lowest = -9.0 if dtype == np.float16 else -60.0  # (float16 is subnormal below -9.7)
+    x = np.linspace(lowest, 30.0, 301).astype(dtype)
+    want = np.exp(np.minimum(x, 0).astype(np.float64)) / (1 + np.exp(-np.abs(x.astype(np.float64))))
+    for f in (nn.sigmoid, fl.jit(nn.sigmoid), fl.scipy.special.expit):
+        got = np.asarray(f(jnp.asarray(x)))
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, want, rtol=4 * np.finfo(dtype).eps, atol=0)

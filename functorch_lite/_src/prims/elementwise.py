@@ -335,14 +335,14 @@ tanh_p = def_elementwise("tanh", "tanh", (lambda g, o, x: mul(g, sub(1.0, mul(o,
 
 
 def _logistic_kernel(xp):
-    # 0.5 * tanh(x / 2) + 0.5 is the logistic function without overflow for large |x|.
-    return lambda x: x.dtype.type(0.5) * xp.tanh(x * x.dtype.type(0.5)) + x.dtype.type(0.5)
+    # exp(min(x, 0)) / (1 + exp(-|x|)): no overflow, and full relative precision in the left
+    # tail (0.5 * tanh(x / 2) + 0.5 rounds to 0 below x = -17 in float32, -37 in float64).
+    return lambda x: xp.exp(xp.minimum(x, 0)) / (1 + xp.exp(-xp.abs(x)))
 
 
 logistic_p = def_elementwise(
     "logistic", None, (lambda g, o, x: mul(g, mul(o, sub(1.0, o))),), kernel=_logistic_kernel,
-    emit=lambda n, p, a: f"0.5 * xp.tanh({n[0]} * 0.5) + 0.5" if a[0].dtype.itemsize >= 4
-    else None,
+    emit=lambda n, p, a: f"xp.exp(xp.minimum({n[0]}, 0)) / (1 + xp.exp(-xp.abs({n[0]})))",
 )
 sin_p = def_elementwise("sin", "sin", (lambda g, o, x: mul(g, cos(x)),))
 cos_p = def_elementwise("cos", "cos", (lambda g, o, x: neg(mul(g, sin(x))),))
