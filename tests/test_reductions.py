@@ -417,3 +417,18 @@ def test_float16_cumulative_sums_accumulate_in_float32(name):
     assert got.dtype == np.float16
     want = np.cumsum(x.astype(np.float32)).astype(np.float16)
     np.testing.assert_array_equal(np.asarray(got), want)
+
+
+def test_non_integer_axes_are_rejected_with_a_message():
+    # axis=(1.5,) was silently truncated to axis 1; axis=1.5 and argmax(axis=(0, 1)) failed
+    # with Python's "'float' object is not iterable" / "cannot be interpreted as an integer".
+    x = jnp.ones((2, 3))
+    with pytest.raises(TypeError, match=r"axis must be an integer, got 1.5"):
+        jnp.sum(x, axis=(1.5,))
+    with pytest.raises(TypeError, match=r"axis must be None, an integer or a tuple"):
+        jnp.mean(x, axis=1.5)
+    with pytest.raises(TypeError, match=r"axis must be an integer, got \(0, 1\)"):
+        jnp.argmax(x, axis=(0, 1))
+    with pytest.raises(TypeError, match="tile: reps must be an integer or a sequence"):
+        jnp.tile(x, 1.5)
+    np.testing.assert_array_equal(np.asarray(jnp.sum(x, axis=[np.int64(0), 1])), 6.0)

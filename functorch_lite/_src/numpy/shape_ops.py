@@ -26,7 +26,11 @@ from ._convert import asarray, promote
 
 
 def _axis(axis: int, ndim: int, name: str = "axis") -> int:
-    axis = operator.index(axis)
+    try:
+        axis = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer, got {axis!r} of type "
+                        f"{type(axis).__name__}") from None
     if not -ndim <= axis < ndim:
         raise ValueError(f"{name} {axis} is out of range for an array with {ndim} dimensions "
                          f"(valid: {-ndim} to {ndim - 1})")
@@ -39,7 +43,10 @@ def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
         return _axes_cached(axis, ndim)  # hashable: every reduction asks, so it is cached
     if isinstance(axis, (int, np.integer)):
         return _axes_cached(int(axis), ndim)
-    return _axes_cached(tuple(int(a) for a in axis), ndim)
+    if not isinstance(axis, (list, tuple, np.ndarray)):
+        raise TypeError(f"axis must be None, an integer or a tuple of integers, got {axis!r} of "
+                        f"type {type(axis).__name__}")
+    return _axes_cached(tuple(_axis(a, ndim) for a in axis), ndim)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -48,16 +55,20 @@ def _axes_cached(axis: Any, ndim: int) -> tuple[int, ...]:
         return tuple(range(ndim))
     if isinstance(axis, int):
         axis = (axis,)
-    out = tuple(_axis(int(a), ndim) for a in axis)
+    out = tuple(_axis(a, ndim) for a in axis)  # (rejects non-integers such as 1.5)
     if len(set(out)) != len(out):
         raise ValueError(f"repeated axis in {tuple(axis)}")
     return out
 
 
-def _int_tuple(x: Any) -> tuple[int, ...]:
+def _int_tuple(x: Any, name: str = "argument") -> tuple[int, ...]:
     if isinstance(x, (int, np.integer)):
         return (int(x),)
-    return tuple(operator.index(s) for s in x)
+    try:
+        return tuple(operator.index(s) for s in x)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer or a sequence of integers, got {x!r}"
+                        ) from None
 
 
 def _slice_axis(x: Any, axis: int, start: int, stop: int, step: int = 1) -> Any:
@@ -467,7 +478,7 @@ def tile(A: Any, reps: Any) -> Any:
         Array([1, 2, 1, 2], dtype=int32)
     """
     a = asarray(A)
-    reps = _int_tuple(reps)
+    reps = _int_tuple(reps, "tile: reps")
     if any(r < 0 for r in reps):
         raise ValueError(f"tile: reps must be non-negative, got {reps}")
     n = max(len(reps), a.ndim)
