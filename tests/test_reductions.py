@@ -364,7 +364,7 @@ def test_errors_name_the_argument_and_the_fix():
     with pytest.raises(ValueError, match="ddof= or correction="):
         jnp.var(x, ddof=1, correction=1)
     with pytest.raises(ValueError, match="method must be one of"):
-        jnp.quantile(x, 0.5, method="hazen")
+        jnp.quantile(x, 0.5, method="hazel")
     with pytest.raises(ValueError, match=r"q must be in \[0, 1\]"):
         jnp.quantile(x, 1.5)
     with pytest.raises(ValueError, match="percentiles in"):
@@ -432,3 +432,30 @@ def test_non_integer_axes_are_rejected_with_a_message():
     with pytest.raises(TypeError, match="tile: reps must be an integer or a sequence"):
         jnp.tile(x, 1.5)
     np.testing.assert_array_equal(np.asarray(jnp.sum(x, axis=[np.int64(0), 1])), 6.0)
+
+
+QUANTILE_METHODS = ["weibull", "hazen", "median_unbiased", "normal_unbiased",
+                    "interpolated_inverted_cdf", "inverted_cdf", "averaged_inverted_cdf",
+                    "closest_observation"]
+
+
+@pytest.mark.parametrize("method", QUANTILE_METHODS)
+def test_quantile_hyndman_fan_methods_against_numpy(method):
+    # (these methods were rejected: only linear/lower/higher/midpoint/nearest existed)
+    rng = np.random.default_rng(0)
+    q = np.array([0.0, 0.01, 0.2, 0.25, 1 / 3, 0.5, 0.75, 0.99, 1.0])
+    for n in (1, 2, 4, 7):
+        a = rng.normal(size=(3, n))
+        np.testing.assert_allclose(np.asarray(jnp.quantile(a, q, axis=1, method=method)),
+                                   np.quantile(a, q, axis=1, method=method), rtol=1e-12)
+    b = rng.normal(size=(4, 5)).astype(np.float32)
+    b[1, 2] = np.nan
+    got = fl.jit(lambda v: jnp.nanquantile(v, 0.3, axis=-1, method=method))(b)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(np.asarray(got), np.nanquantile(b, 0.3, axis=-1, method=method),
+                               rtol=1e-6)
+    vm = fl.vmap(lambda v: jnp.quantile(v, 0.6, method=method))(b)
+    np.testing.assert_allclose(np.asarray(vm), np.quantile(b, 0.6, axis=1, method=method),
+                               rtol=1e-6)
+    check_grads(lambda v: jnp.quantile(v, 0.3, method=method), (rng.normal(size=7),), order=2,
+                modes=("fwd", "rev"))

@@ -568,7 +568,12 @@ def average(a: Any, axis: Any = None, weights: Any = None, returned: bool = Fals
 
 # ---- order statistics: median, quantile, percentile ----------------------------------------------
 
-_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
+# Hyndman & Fan's continuous methods: the virtual index is n q + alpha + q (1 - alpha - beta) - 1.
+_ALPHA_BETA = {"linear": (1.0, 1.0), "weibull": (0.0, 0.0), "hazen": (0.5, 0.5),
+               "interpolated_inverted_cdf": (0.0, 1.0), "median_unbiased": (1 / 3, 1 / 3),
+               "normal_unbiased": (3 / 8, 3 / 8)}
+_METHODS = (*_ALPHA_BETA, "lower", "higher", "midpoint", "nearest", "inverted_cdf",
+            "averaged_inverted_cdf", "closest_observation")
 
 
 def _quantile(a: Any, q: Any, axis: Any, method: str, keepdims: bool, ignore_nan: bool,
@@ -606,9 +611,17 @@ def _quantile(a: Any, q: Any, axis: Any, method: str, keepdims: bool, ignore_nan
     # Positions: q.shape + batch.
     qb = S.broadcast_in_dim(q, q.shape + batch, tuple(range(q.ndim)))
     last = E.max_(E.sub(count, 1.0), 0.0)
-    pos = E.mul(qb, S.broadcast_in_dim(last, qb.shape, tuple(range(q.ndim, qb.ndim))))
-    low = E.min_(E.max_(E.floor(pos), 0.0), S.broadcast_to(last, pos.shape))
-    high = E.min_(E.add(low, 1.0), S.broadcast_to(last, pos.shape))
+    count_b = S.broadcast_in_dim(count, qb.shape, tuple(range(q.ndim, qb.ndim)))
+    last_b = S.broadcast_in_dim(last, qb.shape, tuple(range(q.ndim, qb.ndim)))
+    if method in _ALPHA_BETA and method != "linear":
+        alpha, beta = _ALPHA_BETA[method]
+        virtual = E.add(E.mul(count_b, qb), E.sub(E.add(alpha, E.mul(qb, 1.0 - alpha - beta)),
+                                                  1.0))
+        pos = E.min_(E.max_(virtual, 0.0), last_b)  # (numpy: the end values outside)
+    else:
+        pos = E.mul(qb, last_b)
+    low = E.min_(E.max_(E.floor(pos), 0.0), last_b)
+    high = E.min_(E.add(low, 1.0), last_b)
     frac = E.sub(pos, low)
 
     def pick(p: Any) -> Any:
@@ -622,9 +635,24 @@ def _quantile(a: Any, q: Any, axis: Any, method: str, keepdims: bool, ignore_nan
         nb = len(batch)
         return S.transpose(got, tuple(range(nb, nb + q.ndim)) + tuple(range(nb)))
 
-    if method == "linear":
+    if method in _ALPHA_BETA:
         at_low = pick(low)
         result = E.add(at_low, E.mul(E.sub(pick(high), at_low), frac))
+    elif method in ("inverted_cdf", "closest_observation", "averaged_inverted_cdf"):
+        # numpy's discrete rules on the virtual index n q - 1 (- 1/2 for closest_observation)
+        shift = 1.5 if method == "closest_observation" else 1.0
+        virtual = E.sub(E.mul(count_b, qb), shift)
+        prev = E.floor(virtual)
+        exact = E.eq(virtual, prev)
+        if method == "averaged_inverted_cdf":  # the midpoint where n q is an integer
+            lo, hi = E.min_(E.max_(prev, 0.0), last_b), E.min_(E.max_(E.add(prev, 1.0), 0.0),
+                                                               last_b)
+            at_lo = pick(lo)
+            result = E.add(at_lo, E.mul(E.sub(pick(hi), at_lo), E.select(exact, asarray(0.5, a.dtype), asarray(1.0, a.dtype))))
+        else:
+            keep_prev = exact if method == "inverted_cdf" else E.bitwise_and(
+                exact, E.eq(E.sub(prev, E.mul(E.floor(E.mul(prev, 0.5)), 2.0)), 1.0))
+            result = pick(E.select(keep_prev, prev, E.add(prev, 1.0)))
     elif method == "lower":
         result = pick(low)
     elif method == "higher":
@@ -646,9 +674,11 @@ def _quantile(a: Any, q: Any, axis: Any, method: str, keepdims: bool, ignore_nan
 def quantile(a: Any, q: Any, axis: Any = None, out: None = None, overwrite_input: bool = False,
              method: str = "linear", keepdims: bool = False, *, weights: Any = None) -> Any:
     """The ``q``-th quantiles (``q`` in [0, 1], a scalar or array: its axes come first) over
-    ``axis``. ``method``: "linear" (default), "lower", "higher", "midpoint" or "nearest".
-    NaN in a slice gives NaN. Differentiable in ``a`` (through the sort) and, for "linear",
-    in ``q``.
+    ``axis``. ``method``: "linear" (default), "lower", "higher", "midpoint", "nearest", or
+    one of numpy's other Hyndman-Fan methods ("weibull", "hazen", "median_unbiased",
+    "normal_unbiased", "interpolated_inverted_cdf", "inverted_cdf", "averaged_inverted_cdf",
+    "closest_observation"). NaN in a slice gives NaN. Differentiable in ``a`` (through the
+    sort) and, for the interpolating methods, in ``q``.
 
     Example:
         >>> quantile(asarray([1.0, 2.0, 3.0, 4.0]), 0.5)
