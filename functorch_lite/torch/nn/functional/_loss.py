@@ -9,7 +9,9 @@ import numpy as np
 
 from .... import nn as fnn
 from .... import numpy as jnp
+from ...._src.array import Array
 from ... import _autograd as AG
+from ..._device import move
 from ..._tensor import Tensor
 
 __all__ = [
@@ -151,6 +153,16 @@ def _class_coefficients(target: np.ndarray, n_classes: int, class_dim: int, weig
     """Host constants ``-coef`` (the input's shape) and ``denom`` such that the reduced loss
     is ``sum(-coef * logp) / denom``: the weighted one-hot of each valid target (scaled by
     1 - label_smoothing) plus the smoothing term ``label_smoothing / C * weight``."""
+    if weight is None and label_smoothing == 0 and target.ndim == 1 and class_dim == 1:
+        # the common case (a batch of labels, no weights or smoothing): -1 at each label
+        neg = np.zeros((target.shape[0], n_classes), dtype)
+        valid = target != ignore_index
+        if valid.all():
+            neg[np.arange(target.shape[0]), target] = -1.0
+            return neg, float(target.shape[0])
+        rows = np.flatnonzero(valid)
+        neg[rows, target[rows]] = -1.0
+        return neg, float(rows.size)
     valid = target != ignore_index
     safe = np.where(valid, target, 0)
     onehot = safe[..., None] == np.arange(n_classes)          # (..., C)
@@ -165,6 +177,8 @@ def _class_coefficients(target: np.ndarray, n_classes: int, class_dim: int, weig
 
 
 def _check_targets(target: np.ndarray, n_classes: int, ignore_index: int, fname: str) -> None:
+    if not target.size or (target.min() >= 0 and target.max() < n_classes):
+        return
     bad = (target != ignore_index) & ((target < 0) | (target >= n_classes))
     if bad.any():
         value = int(target[bad].flat[0])
@@ -203,7 +217,7 @@ def _class_index_loss(input: Tensor, target: Tensor, weight: Any, ignore_index: 
     dt = input._data.dtype
     concrete = not _is_traced(target)
     if concrete:
-        t_host = np.asarray(target._concrete())
+        t_host = np.asarray(target._data)
         _check_targets(t_host, n_classes, ignore_index, fname)
         coef, denom = _class_coefficients(t_host, n_classes, class_dim, w_host, ignore_index,
                                           label_smoothing, dt)
@@ -239,15 +253,10 @@ def _class_index_loss(input: Tensor, target: Tensor, weight: Any, ignore_index: 
 
 
 def _is_traced(t: Tensor) -> bool:
-    from ...._src.array import Array
-
     return not isinstance(t._data, Array)
 
 
 def _to_device(value: np.ndarray, like: Tensor) -> Any:
-    from ...._src.array import Array
-    from ..._device import move
-
     arr = Array(value)
     return move(arr, like.device) if like.is_cuda else arr
 
