@@ -648,7 +648,8 @@ def _quantile(a: Any, q: Any, axis: Any, method: str, keepdims: bool, ignore_nan
             lo, hi = E.min_(E.max_(prev, 0.0), last_b), E.min_(E.max_(E.add(prev, 1.0), 0.0),
                                                                last_b)
             at_lo = pick(lo)
-            result = E.add(at_lo, E.mul(E.sub(pick(hi), at_lo), E.select(exact, asarray(0.5, a.dtype), asarray(1.0, a.dtype))))
+            weight = E.select(exact, asarray(0.5, a.dtype), asarray(1.0, a.dtype))
+            result = E.add(at_lo, E.mul(E.sub(pick(hi), at_lo), weight))
         else:
             keep_prev = exact if method == "inverted_cdf" else E.bitwise_and(
                 exact, E.eq(E.sub(prev, E.mul(E.floor(E.mul(prev, 0.5)), 2.0)), 1.0))
