@@ -87,11 +87,11 @@ def _make_unary(prim: Primitive, name: str, inexact: bool = True,
                 return Array(impl(x._value))
         elif isinstance(x, Tracer) and (not inexact or x.dtype.kind in _FLOAT_KINDS):
             return _state.trace.process(prim, (x,), _NO_PARAMS)
-        (x,) = promote(x)
-        if keep_integers and x.dtype.kind in "biu":
-            return x
-        if inexact:
-            (x,) = promote_inexact(x)
+        if keep_integers:
+            (x,) = promote(x)
+            if x.dtype.kind in "biu":
+                return x
+        (x,) = promote_inexact(x) if inexact else promote(x)
         return prim.bind(x)
 
     op.__name__ = name
