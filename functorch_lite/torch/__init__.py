@@ -25,6 +25,7 @@ from . import (
     cuda,
 )
 from ._autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from ._compile import compile
 from ._creation import (
     BoolTensor,
     ByteTensor,
@@ -210,20 +211,6 @@ def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None
     Example:
         >>> torch.use_deterministic_algorithms(True)
     """
-
-
-def compile(model: Any = None, **kwargs: Any) -> Any:
-    """Placeholder until torch.func's compile lands: returns the model unchanged.
-
-    Example:
-        >>> f = torch.compile(lambda x: x + 1)
-    """
-    func = _submodule("func")
-    if func is not None and hasattr(func, "compile"):
-        return func.compile(model, **kwargs)
-    if model is None:
-        return lambda m: m
-    return model
 
 
 def _submodule(name: str) -> Any:

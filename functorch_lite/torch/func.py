@@ -735,7 +735,8 @@ def _module_slots(module: Any) -> dict:
 def _settle_untouched(untouched: list, mod_name: str) -> None:
     """Module state that was not passed but was changed in place with a traced value (a
     BatchNorm buffer left out of the dict): keep the concrete update when there is one
-    (under grad/jvp), otherwise restore it and say how to pass it."""
+    (under grad/jvp); otherwise restore all of it (no half update) and say how to pass it."""
+    bad = None
     for k, t, old in untouched:
         v = t._data
         if v is old or not isinstance(v, Tracer):
@@ -743,13 +744,16 @@ def _settle_untouched(untouched: list, mod_name: str) -> None:
         try:
             t._data = v.to_concrete()
         except Exception:
-            t._data = old
-            raise RuntimeError(
-                f"functional_call({mod_name}): the forward pass changed '{k}' in place with a "
-                "value that only exists inside the transformation (vmap/jit); pass it in the "
-                "dicts (with the other buffers) so that the new value comes back in the dict, "
-                "or call .eval() first"
-            ) from None
+            bad = k
+    if bad is None:
+        return
+    for _, t, old in untouched:
+        t._data = old
+    raise RuntimeError(
+        f"functional_call({mod_name}): the forward pass changed '{bad}' in place with a value "
+        "that only exists inside the transformation (vmap/jit); pass the buffers in the dicts "
+        "so that the new values come back in the dict, or call .eval() first"
+    )
 
 
 def stack_module_state(models: Sequence[Any]) -> tuple[dict, dict]:
