@@ -393,13 +393,28 @@ def _fmt(k: Any) -> str:
 
 
 def _module_compiler(mod: Any, fullgraph: bool, with_hooks: bool = True) -> _Compiler:
+    cache: dict = {}
+
     def state() -> tuple:
-        slots = _module_slots(mod)
+        # Re-read every call (optimizer updates rebind the tensors, the user may assign new
+        # ones); the traversal is cached while the module tree and its registries keep their
+        # shape, which a cheap identity check confirms.
+        slots = cache.get("slots")
+        if slots is not None and all(registry.get(attr) is t for registry, attr, t in slots) \
+                and all(len(d) == n for d, n in cache["sizes"]) \
+                and all(tuple(d.values()) == kids for d, kids in cache["children"]):
+            return cache["state"]
+        slots = list(_module_slots(mod).values())
         seen: dict = {}
-        for _, _, t in slots.values():
+        for _, _, t in slots:
             if t is not None and id(t) not in seen:
                 seen[id(t)] = t
-        return tuple(seen.values())
+        cache["slots"] = slots
+        cache["sizes"] = [(d, len(d)) for m in mod.modules()
+                          for d in (m._parameters, m._buffers)]
+        cache["children"] = [(m._modules, tuple(m._modules.values())) for m in mod.modules()]
+        cache["state"] = tuple(seen.values())
+        return cache["state"]
 
     def swap(wrappers: list) -> Callable:
         slots = _module_slots(mod)
