@@ -414,6 +414,7 @@ def _module_compiler(mod: Any, fullgraph: bool, with_hooks: bool = True) -> _Com
         cache["sizes"] = [(d, len(d)) for m in mod.modules()
                           for d in (m._parameters, m._buffers)]
         cache["children"] = [(m._modules, tuple(m._modules.values())) for m in mod.modules()]
+        cache["mods"] = list(mod.modules())
         cache["state"] = tuple(seen.values())
         return cache["state"]
 
@@ -436,8 +437,8 @@ def _module_compiler(mod: Any, fullgraph: bool, with_hooks: bool = True) -> _Com
 
         return undo
 
-    def modes() -> tuple:
-        return (AG._mode.enabled,) + tuple(m.training for m in mod.modules())
+    def modes() -> tuple:  # (called right after state(), which refreshes the module list)
+        return (AG._mode.enabled,) + tuple(m.training for m in cache["mods"])
 
     if with_hooks:
         call = mod.__call__
