@@ -1,4 +1,4 @@
-# ruff: noqa: E402, E501, E702, I001, UP008, UP031, B007
+# ruff: noqa: E402, E501, E702, I001, UP008, UP031, UP032, B007
 """Seed document 000 (PyTorch 开发环境搭建), code blocks 1 and 2 -- sections 3.1 and 3.2, repeated
 word for word as blocks 6 and 7 in the FAQ (8.1, 8.2): the 784-128-10 MLP ``SimpleNet`` and its
 Adam training loop, trained on MNIST-shaped digits (scikit-learn's 8x8 digits in a 28x28 frame,

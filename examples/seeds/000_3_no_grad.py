@@ -1,4 +1,4 @@
-# ruff: noqa: E402, E501, E702, I001, UP008, UP031, B007
+# ruff: noqa: E402, E501, E702, I001, UP008, UP031, UP032, B007
 """Seed document 000 (PyTorch 开发环境搭建), code block 3 -- section 3.3: computing under
 ``with torch.no_grad():``.
 

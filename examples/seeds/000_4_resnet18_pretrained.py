@@ -1,4 +1,4 @@
-# ruff: noqa: E402, E501, E702, I001, UP008, UP031, B007
+# ruff: noqa: E402, E501, E702, I001, UP008, UP031, UP032, B007
 """Seed document 000 (PyTorch 开发环境搭建), code block 4 -- section 4.1: load a pretrained
 ResNet-18, replace its last layer by a 10-class ``nn.Linear``, and fine-tune it (the
 document's ``# 训练循环 # ...``) on CIFAR-shaped digits (32x32 RGB, see _data.py).

@@ -1,4 +1,4 @@
-# ruff: noqa: E402, E501, E702, I001, UP008, UP031, B007
+# ruff: noqa: E402, E501, E702, I001, UP008, UP031, UP032, B007
 """Seed document 000 (PyTorch 开发环境搭建), code block 8 -- FAQ 8.3, the same example as
 block 4 (000_8_resnet18_in_files.py) with a typo: ``resnet.fc.in_files`` (an AttributeError;
 the attribute is ``in_features``). Load a pretrained ResNet-18, replace its last layer by a

@@ -1,4 +1,4 @@
-# ruff: noqa: E402, E501, E702, I001, UP008, UP031, B007
+# ruff: noqa: E402, E501, E702, I001, UP008, UP031, UP032, B007
 """Seed document 001 (PyTorch 基本操作与实例), code block 1 -- section 3.2.3.1: create a tensor on
 the CPU, and on the GPU when one is available (``torch.cuda.is_available()`` is True only where
 CuPy sees a GPU; otherwise the tensor stays on the CPU).

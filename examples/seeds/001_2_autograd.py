@@ -1,4 +1,4 @@
-# ruff: noqa: E402, E501, E702, I001, UP008, UP031, B007
+# ruff: noqa: E402, E501, E702, I001, UP008, UP031, UP032, B007
 """Seed document 001 (PyTorch 基本操作与实例), code block 2 -- section 3.2.3.2: backpropagation
 through ``y = w * x + b`` and the loss ``J = sum((y - t)^2) / 2``.
 

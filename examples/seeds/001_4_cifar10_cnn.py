@@ -1,4 +1,4 @@
-# ruff: noqa: E402, E501, E702, I001, UP008, UP031, B007
+# ruff: noqa: E402, E501, E702, I001, UP008, UP031, UP032, B007
 """Seed document 001 (PyTorch 基本操作与实例), code block 4 -- section 3.2.4.1: image
 classification on CIFAR-10 with the classic LeNet-style CNN (conv 5x5 -> pool -> conv 5x5 ->
 pool -> 120 -> 84 -> 10), SGD with momentum, 10 epochs.
