@@ -67,9 +67,6 @@ class _Inputs:
         self.tensor_pos = [i for i, x in enumerate(self.leaves) if isinstance(x, Tensor)]
         self.wrappers: list = []
 
-    def values(self) -> list:
-        return [self.leaves[i]._data for i in self.tensor_pos]
-
     def rebuild_inside(self, vals: Sequence) -> tuple:
         """The arguments as the function sees them: plain Tensors over ``vals``."""
         full = list(self.leaves)
@@ -78,12 +75,6 @@ class _Inputs:
             w = Tensor._from_value(v)
             self.wrappers.append(w)
             full[i] = w
-        return tree_unflatten(self.treedef, full)
-
-    def rebuild_core(self, vals: Sequence) -> tuple:
-        full = list(self.leaves)
-        for i, v in zip(self.tensor_pos, vals):
-            full[i] = v
         return tree_unflatten(self.treedef, full)
 
     def mutated_tree(self) -> Any:
