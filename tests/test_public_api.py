@@ -7,9 +7,19 @@ import functorch_lite as fl
 import functorch_lite.nn.initializers
 import functorch_lite.numpy.linalg
 import functorch_lite.scipy.special  # noqa: F401
+import functorch_lite.torch as ft
+import functorch_lite.torch.func
+import functorch_lite.torch.optim.lr_scheduler
+import functorch_lite.torch.utils.data
+import functorch_lite.torchvision as tv
+import functorch_lite.torchvision.datasets
+import functorch_lite.torchvision.models
+import functorch_lite.torchvision.transforms  # noqa: F401
 
 MODULES = [fl, fl.numpy, fl.numpy.linalg, fl.lax, fl.random, fl.nn, fl.nn.initializers,
-           fl.scipy.special, fl.tree_util, fl.test_util, fl.errors]
+           fl.scipy.special, fl.tree_util, fl.test_util, fl.errors, ft, ft.nn, ft.nn.functional,
+           ft.nn.init, ft.optim, ft.optim.lr_scheduler, ft.func, ft.utils.data,
+           tv.transforms, tv.datasets, tv.models]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

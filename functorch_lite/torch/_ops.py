@@ -84,7 +84,15 @@ def _binary(jfn: Any, name: str, saves: int = SAVE_INPUTS) -> Any:
         return _out(apply(jfn, name, (a, b), saves=saves), out)
 
     op.__name__ = jfn.__name__
+    op.__doc__ = _doc(jfn.__name__, "Elementwise, with torch's type promotion", 2)
     return op
+
+
+def _doc(fname: str, what: str, n_args: int) -> str:
+    """The docstring of a generated torch function: what it does and an example call."""
+    args = ", ".join(["torch.tensor([1.0, 2.0])"] * n_args)
+    return (f"{what} (``numpy.{fname}`` semantics).\n\n    Example:\n"
+            f"        >>> torch.{fname}({args})\n")
 
 
 def _out(result: Tensor, out: Any) -> Tensor:
@@ -106,6 +114,7 @@ def _unary(jfn: Any, name: str, saves: int = SAVE_INPUTS, float_only: bool = Tru
         return _out(apply(jfn, name, (input,), saves=saves), out)
 
     op.__name__ = name
+    op.__doc__ = _doc(getattr(jfn, "__name__", name), "Elementwise", 1)
     return op
 
 
@@ -250,6 +259,7 @@ def _compare(jfn: Any, name: str) -> Any:
         return _out(apply(jfn, name, (a, b), saves=SAVE_NONE), out)
 
     op.__name__ = name
+    op.__doc__ = _doc(name, "Elementwise comparison giving a bool tensor", 2)
     return op
 
 
@@ -267,6 +277,7 @@ def _logical(jfn: Any, name: str) -> Any:
                           saves=SAVE_NONE), out)
 
     op.__name__ = name
+    op.__doc__ = _doc(name, "Elementwise logical operation giving a bool tensor", 2)
     return op
 
 

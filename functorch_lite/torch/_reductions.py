@@ -199,6 +199,9 @@ def _extreme(jfn: Any, argfn: Any, result: Any, fname: str) -> Any:
         return result(values, indices)
 
     op.__name__ = fname
+    op.__doc__ = (f"The {fname}imum of all elements; with ``dim``, a (values, indices) named tuple;"
+                  f" with a tensor second argument, the elementwise {fname}imum.\n\n    Example:\n"
+                  f"        >>> torch.{fname}(torch.tensor([[1.0, 3.0]]), dim=1)\n")
     return op
 
 
@@ -244,6 +247,8 @@ def _argext(jfn: Any, fname: str) -> Any:
                      (input,), saves=SAVE_NONE)
 
     op.__name__ = fname
+    op.__doc__ = (f"The index of the {fname[3:]}imum (int64), over all elements or along ``dim``."
+                  f"\n\n    Example:\n        >>> torch.{fname}(torch.tensor([1.0, 3.0, 2.0]))\n")
     return op
 
 
