@@ -36,7 +36,7 @@ torch.manual_seed(0)
 dataset = mnist_like(train=True, flatten=True)  # (784,) float32 images, int64 labels
 test_loader = torch.utils.data.DataLoader(mnist_like(train=False, flatten=True), batch_size=355)
 model = SimpleNet()
-num_epochs = 2 if QUICK else 10
+num_epochs = 5 if QUICK else 10
 losses = []
 
 # --- code block 2 (section 3.2) -------------------------------------------------------------
@@ -71,5 +71,6 @@ for epoch in range(num_epochs):
 
 # --- added: the result ---------------------------------------------------------------------
 plot_losses(losses, "000_2_simple_net_training")
+print(f"first loss: {losses[0]:.4f}")
 print(f"final loss: {losses[-1]:.4f}")
 print(f"test accuracy: {accuracy:.3f}")

@@ -23,7 +23,7 @@ torch.manual_seed(0)
 model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
 inputs, labels = mnist_like(train=False, flatten=True)[:8]
 outputs = model(inputs)  # with autograd: the result has a graph to backpropagate through
-print(f"outside no_grad: requires_grad={outputs.requires_grad}, grad_fn={outputs.grad_fn}")
+print(f"outside no_grad: requires_grad={outputs.requires_grad}, grad_fn={outputs.grad_fn.name()}")
 
 # --- code block 3 (section 3.3) -------------------------------------------------------------
 with torch.no_grad():

@@ -61,5 +61,6 @@ while len(losses) < steps:
             break
 accuracy = evaluate(resnet, testloader, max_batches=1 if QUICK else None)
 plot_losses(losses, "000_4_resnet18_pretrained")
+print(f"first loss: {losses[0]:.4f}")
 print(f"final loss: {losses[-1]:.4f}")
 print(f"test accuracy: {accuracy:.3f}")

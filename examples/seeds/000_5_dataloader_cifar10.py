@@ -57,5 +57,6 @@ test_loader = DataLoader(testset, batch_size=355)
 flat = nn.Sequential(nn.Flatten(), model)  # the same weights, fed whole images
 accuracy = evaluate(flat, test_loader)
 plot_losses(losses, "000_5_dataloader_cifar10")
+print(f"first loss: {losses[0]:.4f}")
 print(f"final loss: {losses[-1]:.4f}")
 print(f"test accuracy: {accuracy:.3f}")

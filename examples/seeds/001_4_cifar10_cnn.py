@@ -101,5 +101,6 @@ print('Finished Training')
 # --- added: the result (the classes here are the digits 0-9, not CIFAR's names) ------------
 accuracy = evaluate(net, testloader)
 plot_losses(losses, "001_4_cifar10_cnn")
+print(f"first loss: {losses[0]:.4f}")
 print(f"final loss: {losses[-1]:.4f}")
 print(f"test accuracy: {accuracy:.3f}")

@@ -39,7 +39,7 @@ test_loader = torch.utils.data.DataLoader(digit_rows(train=False), batch_size=20
 criterion = nn.CrossEntropyLoss()
 optimizer = torch.optim.Adam(net.parameters(), lr=0.01)
 losses = []
-num_epochs = 2 if QUICK else 8
+num_epochs = 5 if QUICK else 8
 for epoch in range(num_epochs):
     for inputs, labels in train_loader:  # inputs: (batch, 10 steps, 10 features)
         optimizer.zero_grad()
@@ -51,5 +51,6 @@ for epoch in range(num_epochs):
     print(f"epoch {epoch + 1}/{num_epochs}: loss {loss.item():.4f}, test accuracy {accuracy:.3f}")
 
 plot_losses(losses, "001_8_lstm")
+print(f"first loss: {losses[0]:.4f}")
 print(f"final loss: {losses[-1]:.4f}")
 print(f"test accuracy: {accuracy:.3f}")

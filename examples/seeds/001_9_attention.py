@@ -82,5 +82,6 @@ with torch.no_grad():
 plot_losses(losses, "001_9_attention")
 print(f"attention weights sum to {weights.sum(dim=1).mean().item():.3f} over the sequence; "
       f"mean weight on the flagged item {flag_weight:.3f}")
+print(f"first loss: {losses[0]:.4f}")
 print(f"final loss: {losses[-1]:.4f}")
 print(f"test accuracy: {accuracy:.3f}")

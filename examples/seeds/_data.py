@@ -10,7 +10,8 @@ to the shape the document's model takes:
 - ``mnist_like``: 1x28x28 (or flattened to 784) in [0, 1], like ``ToTensor()`` of MNIST: the
   digit is upsampled to 20x20 and centred in a 28x28 frame, as MNIST's digits are.
 - ``small_digits``: 1x11x11, the input size that the CNN of document 003 implies (two unpadded
-  3x3 convolutions ending in ``64 * 7 * 7`` features).
+  3x3 convolutions ending in ``64 * 7 * 7`` features), standardised as MNIST code does with
+  ``transforms.Normalize``.
 - ``write_cifar10``: the digits as 32x32 RGB uint8 images written in CIFAR-10's binary file
   format under ``root/cifar-10-batches-bin/``, so ``torchvision.datasets.CIFAR10(root, ...)``
   reads them like the real thing.
@@ -152,18 +153,26 @@ def mnist_like(train: bool = True, flatten: bool = False) -> torch.utils.data.Te
     return _tensor_dataset(x, y)
 
 
-def small_digits(train: bool = True, size: int = 11) -> torch.utils.data.TensorDataset:
-    """The 8x8 digits padded to ``(1, size, size)`` float32 images in [0, 1], int64 labels.
+def small_digits(train: bool = True, size: int = 11,
+                 normalize: bool = True) -> torch.utils.data.TensorDataset:
+    """The 8x8 digits padded to ``(1, size, size)`` float32 images, int64 labels. With
+    ``normalize`` (the default) the pixels are standardised with the training images' mean and
+    standard deviation, as ``transforms.Normalize((0.1307,), (0.3081,))`` does for MNIST; else
+    they are in [0, 1].
 
     Example:
         >>> x, y = small_digits(train=False)[0]
         >>> tuple(x.shape)
         (1, 11, 11)
     """
-    x, y = _split(train)
     lo = (size - 8) // 2
-    x = np.pad(x, ((0, 0), (lo, size - 8 - lo), (lo, size - 8 - lo)))
-    return _tensor_dataset(x[:, None], y)
+    pad = ((0, 0), (lo, size - 8 - lo), (lo, size - 8 - lo))
+    x, y = _split(train)
+    x = np.pad(x, pad)
+    if normalize:
+        full_train = np.pad(digits_split()[0], pad)
+        x = (x - full_train.mean()) / full_train.std()
+    return _tensor_dataset(x[:, None].astype(np.float32), y)
 
 
 def binary_digits(train: bool = True, size: int = 11) -> torch.utils.data.TensorDataset:
