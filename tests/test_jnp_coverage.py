@@ -12,9 +12,6 @@ JAX_NAMES = [
     if line.strip() and not line.startswith("#")
 ]
 UNSUPPORTED = dict(unsupported.UNSUPPORTED)
-# jax.numpy names that belong to modules other engineers are still writing (elementwise math,
-# convolution). Remove a name here once it lands; until then it may be absent.
-PENDING_ELSEWHERE = {"angle", "gcd", "lcm", "i0", "spacing", "convolve", "correlate"}
 DOCS = (HERE.parent / "docs" / "array_api.md").read_text()
 
 
@@ -25,8 +22,7 @@ def test_names_file_is_jax_numpy():
 
 
 def test_every_jax_numpy_name_is_covered():
-    missing = [n for n in JAX_NAMES
-               if not hasattr(jnp, n) and n not in UNSUPPORTED and n not in PENDING_ELSEWHERE]
+    missing = [n for n in JAX_NAMES if not hasattr(jnp, n) and n not in UNSUPPORTED]
     assert not missing, f"jax.numpy names neither implemented nor listed unsupported: {missing}"
 
 
@@ -55,7 +51,3 @@ def test_unsupported_raises_naming_function_and_reason(name):
 def test_unsupported_names_are_documented(name):
     assert f"`{name}`" in DOCS, f"docs/array_api.md does not list unsupported {name}"
 
-
-def test_pending_names_are_in_the_jax_list():
-    # Guards against a typo that would silently excuse a name.
-    assert PENDING_ELSEWHERE <= set(JAX_NAMES)

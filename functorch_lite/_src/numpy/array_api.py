@@ -3,7 +3,9 @@
 ``functorch_lite.numpy`` is itself the standard's namespace (``x.__array_namespace__()``
 returns it): the data type objects and functions (``isdtype``, ``finfo``, ``astype``,
 ``result_type``...), the inspection API (``__array_namespace_info__``), ``from_dlpack``, and a
-few cheap jax.numpy names built on the same functions (dtype helpers, ``diff``, ``copy``...).
+few cheap jax.numpy names built on the same functions (dtype helpers, ``diff``, ``copy``...),
+and (from ``extra_math.py``) ``angle``, ``gcd``, ``lcm``, ``i0``, ``spacing``, ``convolve``,
+``correlate``.
 Devices are the strings ``"cpu"`` and ``"gpu"`` (the values of ``Array.device``).
 See docs/array_api.md.
 """
@@ -21,6 +23,7 @@ from ..core import Tracer
 from ..prims import elementwise as E
 from . import math as _math
 from ._convert import asarray
+from .extra_math import angle, convolve, correlate, gcd, i0, lcm, spacing
 
 __array_api_version__ = "2023.12"
 _API_VERSIONS = ("2021.12", "2022.12", "2023.12")
@@ -701,4 +704,5 @@ __all__ = [
     "float_", "floating", "from_dlpack", "generic", "iinfo", "inexact", "int_", "integer",
     "isdtype", "issubdtype", "number", "object_", "promote_types", "result_type",
     "signedinteger", "single", "uint", "uint16", "uint64", "unsignedinteger",
+    "angle", "convolve", "correlate", "gcd", "i0", "lcm", "spacing",
 ]
