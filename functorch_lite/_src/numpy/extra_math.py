@@ -155,7 +155,7 @@ def i0(x: Any) -> Any:
     # Infinities are set at the end: e^x / sqrt(x) would be inf / inf.
     inf = _math.isinf(x)
     power = _i0_power_series(_math.where(small, x, 0.0), n_power)
-    asym = _i0_asymptotic(_math.where(_math.logical_or(small, inf), 2.0 * switch, ax), n_asym)
+    asym = _i0_asymptotic(_math.where(_math.logical_or(small, inf), switch, ax), n_asym)
     return _math.where(inf, np.inf, _math.where(small, power, asym))
 
 
