@@ -57,8 +57,8 @@ def _integer_operands(name: str, x1: Any, x2: Any) -> tuple[Any, Any, np.dtype]:
     dt = dtypes.result_type(x1, x2)
     if dt.kind not in "iu":
         raise TypeError(
-            f"{name}: needs integer arrays, got {dt} (from {asarray(x1).dtype} and "
-            f"{asarray(x2).dtype}); convert with .astype(int) if the values are whole numbers")
+            f"{name}: needs integer arrays, got {dt} (the promoted dtype of x1 and x2); "
+            "convert with .astype(int) if the values are whole numbers")
     x1, x2 = broadcast_arrays(asarray(x1, dt), asarray(x2, dt))
     if dt.kind == "i":
         udt = np.dtype(f"uint{dt.itemsize * 8}")
