@@ -30,7 +30,7 @@ class Net(nn.Module):
        return out
 
 # --- added: train it on the digits 0-4, read as sequences of rows -----------------------------
-from _data import QUICK, digit_rows, evaluate, plot_losses
+from _data import QUICK, digit_rows, evaluate, plot_losses, progress
 
 torch.manual_seed(0)
 net = Net()
@@ -41,7 +41,7 @@ optimizer = torch.optim.Adam(net.parameters(), lr=0.01)
 losses = []
 num_epochs = 15 if QUICK else 8  # --quick: ~60 training sequences, more passes
 for epoch in range(num_epochs):
-    for inputs, labels in train_loader:  # inputs: (batch, 10 steps, 10 features)
+    for inputs, labels in progress(train_loader, leave=False):  # (batch, 10 steps, 10 features)
         optimizer.zero_grad()
         loss = criterion(net(inputs), labels)
         loss.backward()

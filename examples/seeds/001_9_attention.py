@@ -44,7 +44,7 @@ class Net(nn.Module):
        return self.gru(context_vector, hidden)
 
 # --- added: a task that needs attention, and training ----------------------------------------
-from _data import QUICK, plot_losses
+from _data import QUICK, plot_losses, progress
 
 torch.manual_seed(0)
 
@@ -63,7 +63,7 @@ optimizer = torch.optim.Adam(list(net.parameters()) + list(head.parameters()), l
 test_inputs, test_labels = make_batch(1000)
 losses = []
 steps = 30 if QUICK else 400
-for step in range(steps):
+for step in progress(range(steps)):
     inputs, labels = make_batch(64)
     hidden = torch.zeros(64, 20)
     optimizer.zero_grad()
