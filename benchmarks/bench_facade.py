@@ -19,8 +19,8 @@ optimizer ``step``), every library from the same initial weights and the same ba
    120 -> 84 -> 10), ``nn.CrossEntropyLoss``, ``optim.SGD(lr=1e-3, momentum=0.9)``, batch 100
    of 3x32x32: at most **1.5x**.
 3. the MLP step of 1 through ``functorch_lite.torch.compile``: at most **1.0x** torch eager --
-   timed only where the facade's ``compile`` is real (``functorch_lite.torch.func.compile``);
-   until then the row says so. Row 4 (information) is the floor such a compile can reach: the
+   timed where the facade's ``compile`` is real (``functorch_lite.torch._compile``); otherwise
+   the row says so. Row 4 (information) is the floor such a compile can reach: the
    same step written as a pure function (``value_and_grad`` + the Adam update in
    ``functorch_lite.numpy``) under the core's ``fl.jit``.
 
@@ -33,7 +33,6 @@ reference, float32 tolerances). The table is printed and written to
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 
@@ -352,13 +351,12 @@ def core_jit_mlp_step(params: dict, x: np.ndarray, y: np.ndarray):
 
 
 def facade_compile_status() -> str | None:
-    """None when the facade's torch.compile is real, else why it is not used."""
-    if importlib.util.find_spec("functorch_lite.torch.func") is None:
-        return "functorch_lite.torch.func does not exist yet (torch.compile is a placeholder)"
-    import functorch_lite.torch.func as tfunc
+    """None when the facade's torch.compile is real (it compiles through the core's jit), else
+    why it is not used."""
+    import functorch_lite.torch as ft
 
-    if not hasattr(tfunc, "compile"):
-        return "functorch_lite.torch.func has no compile yet (torch.compile is a placeholder)"
+    if ft.compile.__module__ != "functorch_lite.torch._compile":
+        return "functorch_lite.torch.compile is a placeholder"
     return None
 
 
