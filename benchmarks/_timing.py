@@ -7,8 +7,10 @@ already set the variables) and puts the working tree's ``functorch_lite`` first 
 """
 from __future__ import annotations
 
+import argparse
 import datetime
 import gc
+import json
 import os
 import platform
 import statistics
@@ -232,3 +234,129 @@ def text_table(cells: list[list[str]]) -> str:
         if k == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------
+# The parts of a benchmark script's main() that every script shares
+# ------------------------------------------------------------------------------------------------
+
+
+def parse_args(description: str, argv: list[str] | None, *, min_time: float, top: int,
+               profile_help: str) -> argparse.Namespace:
+    """The common command line (--quick, --repeat, --min-time, --no-peers, --profile, --top);
+    ``min_time`` and ``top`` are this script's defaults for a full run."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--quick", action="store_true", help="fast smoke run (few, short repeats)")
+    ap.add_argument("--repeat", type=int, default=None, help="interleaved repeats (default 9)")
+    ap.add_argument("--min-time", type=float, default=None,
+                    help=f"seconds of calls per repeat and candidate (default {min_time:g})")
+    ap.add_argument("--no-peers", action="store_true", help="do not time torch/jax")
+    ap.add_argument("--profile", action="store_true", help=profile_help)
+    ap.add_argument("--top", type=int, default=top, help="rows per listing of --profile")
+    args = ap.parse_args(argv)
+    if args.repeat is None:
+        args.repeat = 3 if args.quick else 9
+    if args.min_time is None:
+        args.min_time = 0.02 if args.quick else min_time
+    return args
+
+
+def note_load() -> float | None:
+    """The 1-minute load average before timing, with a note when other processes are busy."""
+    load = _loadavg()
+    if load is not None and load > 0.5:
+        log(f"NOTE: load average {load} — other processes are running; expect noisy "
+            "timings (the best-of column helps)")
+    return load
+
+
+def run_environment(load_before: float | None, limits: object | None) -> dict:
+    """``environment()`` plus what this run saw: the load before/after, the CPUs available and
+    whether threadpoolctl limited the pools. Call it after the peers loaded, so that their BLAS
+    libraries are listed too."""
+    env = environment()
+    env["load average (1 min) before/after"] = [load_before, _loadavg()]
+    env["cpus available"] = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+        else os.cpu_count()
+    if limits is not None:
+        env["threadpoolctl"] = "limited every BLAS/OpenMP pool to 1 thread"
+    return env
+
+
+def markdown_report(intro: list[str], cells: list[list[str]], env: dict) -> str:
+    """A results page: ``intro`` lines, the table as markdown, then the environment as JSON."""
+    md = list(intro)
+    md.append("| " + " | ".join(cells[0]) + " |")
+    md.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(cells[0]))) + "|")
+    for row in cells[1:]:
+        md.append("| " + " | ".join(row) + " |")
+    md += ["", "## Environment", "", "```", json.dumps(env, indent=2, default=str), "```", ""]
+    return "\n".join(md)
+
+
+def run_header(title: str, env: dict, args: argparse.Namespace) -> list[str]:
+    """The first lines of a results page: its title and how this run was made."""
+    return [title, "",
+            f"Run {env['date']} with `{' '.join(sys.argv)}` "
+            f"({'quick' if args.quick else 'full'} mode: median of {args.repeat} interleaved "
+            f"repeats, each at least {args.min_time:g} s of calls, GC enabled).", ""]
+
+
+def write_results(stem: str, markdown: str, env: dict, args: argparse.Namespace, rows: list,
+                  plot: Callable[[Path], bool]) -> None:
+    """Write ``results/<stem>.md``, ``.json`` and (when ``plot(path)`` can draw) ``.png``."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{stem}.md").write_text(markdown, encoding="utf-8")
+    (RESULTS / f"{stem}.json").write_text(
+        json.dumps({"env": env, "args": vars(args), "rows": rows}, indent=2, default=str),
+        encoding="utf-8")
+    wrote = [f"{stem}.md", f"{stem}.json"]
+    if plot(RESULTS / f"{stem}.png"):
+        wrote.append(f"{stem}.png")
+    log(f"wrote {', '.join(str(RESULTS / w) for w in wrote)}")
+
+
+def log_profile_top(stats: object, calls: int, top: int) -> None:
+    """The ``top`` functions of a ``pstats.Stats`` by own time, per call of the benchmark."""
+    total = stats.total_tt
+    entries = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
+    log(f"{'own %':>6} {'cum %':>6} {'calls/iter':>10}  function")
+    for (file, line, func), (_cc, nc, tt, ct, _callers) in entries:
+        where = f"{Path(file).name}:{line}" if line else file
+        log(f"{100 * tt / total:6.1f} {100 * ct / total:6.1f} {nc / calls:10.1f}  "
+            f"{func} ({where})")
+
+
+def plot_ratios(rows: list[dict], peers: list[str], targets: list[float | None], path: Path, *,
+                title: str, figsize: tuple[float, float], rotation: float) -> bool:
+    """Bars of each row's time / reference time for functorch_lite and each peer that has a
+    number (log scale), with a dashed line at each row's target; False without matplotlib."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    names = ["functorch_lite"] + [p for p in peers if any(p in r["peers"] for r in rows)]
+    fig, ax = plt.subplots(figsize=figsize)
+    width = 0.8 / len(names)
+    for j, name in enumerate(names):
+        vals = [r["ratio"] if name == "functorch_lite" else
+                r["peers"].get(name, {}).get("ratio", np.nan) for r in rows]
+        ax.bar(np.arange(len(rows)) + (j - (len(names) - 1) / 2) * width, vals, width, label=name)
+    for i, target in enumerate(targets):
+        if target is not None:
+            ax.hlines(target, i - 0.45, i + 0.45, colors="k", linestyles="--")
+    ax.axhline(1.0, color="grey", lw=0.8)
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels([r["label"].replace(", ", ",\n", 1) for r in rows], fontsize=7,
+                       rotation=rotation, ha="right")
+    ax.set_ylabel("time / hand-written numpy time (log scale)")
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True

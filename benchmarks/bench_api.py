@@ -31,8 +31,6 @@ importable. The table is printed and written to ``benchmarks/results/bench_api.m
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -40,19 +38,24 @@ from pathlib import Path
 # _timing pins the BLAS/OpenMP pools to one thread, so it must load before numpy.
 # isort: off
 from _timing import (
-    RESULTS,
     _fmt_us,
-    _loadavg,
     check_same,
     cycles_left,
-    environment,
     limit_threads,
     load_jax,
     load_torch,
     log,
+    log_profile_top,
+    markdown_report,
     measure,
+    note_load,
+    parse_args,
+    plot_ratios,
+    run_environment,
+    run_header,
     text_table,
     warn_blas_env,
+    write_results,
 )
 
 import numpy as np
@@ -457,54 +460,21 @@ def table(rows: list[dict]) -> list[list[str]]:
 
 
 def markdown(cells: list[list[str]], env: dict, args: argparse.Namespace) -> str:
-    md = ["# functorch_lite API benchmarks (vmap of grad, scan under jit of grad)", "",
-          f"Run {env['date']} with `{' '.join(sys.argv)}` "
-          f"({'quick' if args.quick else 'full'} mode: median of {args.repeat} interleaved "
-          f"repeats, each at least {args.min_time:g} s of calls, GC enabled).", "",
-          "The reference is hand-written numpy computing the same thing, timed in the same run, "
-          "except on row 1c, where it is a Python loop calling eager `fl.grad` per example. "
-          "Peers' ratios are to the same reference: torch is `torch.func.vmap(grad)` on row 1a "
-          "and eager autograd on the eager LSTM row; jax is eager on eager rows and `jax.jit` on "
-          "jit rows.", ""]
-    md.append("| " + " | ".join(cells[0]) + " |")
-    md.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(cells[0]))) + "|")
-    for row in cells[1:]:
-        md.append("| " + " | ".join(row) + " |")
-    md += ["", "## Environment", "", "```", json.dumps(env, indent=2, default=str), "```", ""]
-    return "\n".join(md)
+    intro = run_header("# functorch_lite API benchmarks (vmap of grad, scan under jit of grad)",
+                       env, args)
+    intro += ["The reference is hand-written numpy computing the same thing, timed in the same "
+              "run, except on row 1c, where it is a Python loop calling eager `fl.grad` per "
+              "example. Peers' ratios are to the same reference: torch is "
+              "`torch.func.vmap(grad)` on row 1a and eager autograd on the eager LSTM row; jax is "
+              "eager on eager rows and `jax.jit` on jit rows.", ""]
+    return markdown_report(intro, cells, env)
 
 
 def plot(rows: list[dict], path: Path) -> bool:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return False
     rows = [r for r in rows if r["kind"] != "speedup"]  # a different reference; in the table
-    names = ["functorch_lite"] + [p for p, _ in PEER_COLUMNS if any(p in r["peers"] for r in rows)]
-    fig, ax = plt.subplots(figsize=(10, 5))
-    width = 0.8 / len(names)
-    for j, name in enumerate(names):
-        vals = [r["ratio"] if name == "functorch_lite" else
-                r["peers"].get(name, {}).get("ratio", np.nan) for r in rows]
-        ax.bar(np.arange(len(rows)) + (j - (len(names) - 1) / 2) * width, vals, width, label=name)
-    for i, r in enumerate(rows):
-        if r["target"] is not None:
-            ax.hlines(r["target"], i - 0.45, i + 0.45, colors="k", linestyles="--")
-    ax.axhline(1.0, color="grey", lw=0.8)
-    ax.set_yscale("log")
-    ax.set_xticks(range(len(rows)))
-    ax.set_xticklabels([r["label"].replace(", ", ",\n", 1) for r in rows], fontsize=7,
-                       rotation=15, ha="right")
-    ax.set_ylabel("time / hand-written numpy time (log scale)")
-    ax.set_title("functorch_lite vs numpy: vmap(grad) and scan (dashed: target)")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return True
+    return plot_ratios(rows, [p for p, _ in PEER_COLUMNS], [r["target"] for r in rows], path,
+                       title="functorch_lite vs numpy: vmap(grad) and scan (dashed: target)",
+                       figsize=(10, 5), rotation=15)
 
 
 # ================================================================================================
@@ -588,12 +558,7 @@ def profile(top: int) -> None:
             "under the profiler): top functions by own time ==")
         log("  (numpy ufuncs and the @ operator are invisible to cProfile: their time counts as "
             "the own time of the Python function that calls them)")
-        entries = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
-        log(f"{'own %':>6} {'cum %':>6} {'calls/iter':>10}  function")
-        for (file, line, func), (_cc, nc, tt, ct, _callers) in entries:
-            where = f"{Path(file).name}:{line}" if line else file
-            log(f"{100 * tt / total:6.1f} {100 * ct / total:6.1f} {nc / calls:10.1f}  "
-                f"{func} ({where})")
+        log_profile_top(stats, calls, top)
 
     P = {k: jnp.asarray(v) for k, v in pe["params"].items()}
     X, Y = jnp.asarray(pe["x"]), jnp.asarray(pe["y"])
@@ -623,54 +588,25 @@ def profile(top: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="fast smoke run (few, short repeats)")
-    ap.add_argument("--repeat", type=int, default=None, help="interleaved repeats (default 9)")
-    ap.add_argument("--min-time", type=float, default=None,
-                    help="seconds of calls per repeat and candidate (default 0.3)")
-    ap.add_argument("--no-peers", action="store_true", help="do not time torch/jax")
-    ap.add_argument("--profile", action="store_true",
-                    help="print where fl's time goes (cProfile of the eager benchmarks, per-line "
-                         "time of the jitted programs), then exit")
-    ap.add_argument("--top", type=int, default=20, help="rows per listing of --profile")
-    args = ap.parse_args(argv)
-    if args.repeat is None:
-        args.repeat = 3 if args.quick else 9
-    if args.min_time is None:
-        args.min_time = 0.02 if args.quick else 0.3
-
+    args = parse_args(__doc__.split("\n\n")[0], argv, min_time=0.3, top=20,
+                      profile_help="print where fl's time goes (cProfile of the eager "
+                                   "benchmarks, per-line time of the jitted programs), then exit")
     limits = limit_threads()
     warn_blas_env()
     if args.profile:
         profile(args.top)
         return 0
 
-    load_before = _loadavg()
-    if load_before is not None and load_before > 0.5:
-        log(f"NOTE: load average {load_before} — other processes are running; expect noisy "
-            "timings (the best-of column helps)")
+    load_before = note_load()
     rows = run(args)
-    env = environment()
-    env["load average (1 min) before/after"] = [load_before, _loadavg()]
-    env["cpus available"] = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
-        else os.cpu_count()
-    if limits is not None:
-        env["threadpoolctl"] = "limited every BLAS/OpenMP pool to 1 thread"
+    env = run_environment(load_before, limits)
 
     cells = table(rows)
     log("\n" + text_table(cells) + "\n")
     scored = [r for r in rows if r["pass"] is not None]
     log(f"{sum(r['pass'] for r in scored)}/{len(scored)} targets met")
-
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bench_api.md").write_text(markdown(cells, env, args), encoding="utf-8")
-    (RESULTS / "bench_api.json").write_text(
-        json.dumps({"env": env, "args": vars(args), "rows": rows}, indent=2, default=str),
-        encoding="utf-8")
-    wrote = ["bench_api.md", "bench_api.json"]
-    if plot(rows, RESULTS / "bench_api.png"):
-        wrote.append("bench_api.png")
-    log(f"wrote {', '.join(str(RESULTS / w) for w in wrote)}")
+    write_results("bench_api", markdown(cells, env, args), env, args, rows,
+                  lambda path: plot(rows, path))
     return 0
 
 

@@ -29,40 +29,40 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-# One thread everywhere. The documented command sets these already; defaults keep a bare
-# `python benchmarks/bench_core.py` honest too. They must be set before numpy/torch/jax load.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false")
-
-import numpy as np  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # benchmark the working tree, not an installed copy
-
-from _timing import (  # noqa: E402  (timing, peers, checks and reporting shared with bench_api.py)
+# _timing pins the BLAS/OpenMP pools to one thread and puts the working tree first on sys.path,
+# so it must load before numpy.
+# isort: off
+from _timing import (
     _fmt_us,
-    _loadavg,
     check_same,
     cycles_left,
-    environment,
+    limit_threads,
     load_jax,
     load_torch,
     log,
+    log_profile_top,
+    markdown_report,
     measure,
+    note_load,
+    parse_args,
+    plot_ratios,
+    run_environment,
+    run_header,
     text_table,
+    warn_blas_env,
+    write_results,
 )
 
-import functorch_lite as fl  # noqa: E402
-import functorch_lite.numpy as jnp  # noqa: E402
+import numpy as np
 
-RESULTS = Path(__file__).resolve().parent / "results"
+import functorch_lite as fl
+import functorch_lite.numpy as jnp
+# isort: on
+
 N_CHAIN_BLOCKS = 5  # 5 blocks of 10 elementwise ops = 50 ops, then a sum
 
 
@@ -381,55 +381,20 @@ def table(rows: list[dict]) -> list[list[str]]:
 
 
 def markdown(cells: list[list[str]], env: dict, args: argparse.Namespace) -> str:
-    md = ["# functorch_lite core benchmarks", "",
-          f"Run {env['date']} with `{' '.join(sys.argv)}` "
-          f"({'quick' if args.quick else 'full'} mode: median of {args.repeat} interleaved "
-          f"repeats, each at least {args.min_time:g} s of calls, GC enabled).", "",
-          "Ratios are time divided by the hand-written numpy time measured in the same run. Peers:"
-          " torch is eager autograd; jax is eager `jax.value_and_grad` on eager rows and "
-          "`jax.jit` on jit rows.", ""]
-    md.append("| " + " | ".join(cells[0]) + " |")
-    md.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(cells[0]))) + "|")
-    for row in cells[1:]:
-        md.append("| " + " | ".join(row) + " |")
-    md += ["", "## Environment", "", "```", json.dumps(env, indent=2, default=str), "```", ""]
-    return "\n".join(md)
+    intro = run_header("# functorch_lite core benchmarks", env, args)
+    intro += ["Ratios are time divided by the hand-written numpy time measured in the same run. "
+              "Peers: torch is eager autograd; jax is eager `jax.value_and_grad` on eager rows "
+              "and `jax.jit` on jit rows.", ""]
+    return markdown_report(intro, cells, env)
 
 
 def plot(rows: list[dict], path: Path) -> bool:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return False
-    names = ["functorch_lite"] + [p for p, _ in PEER_COLUMNS if any(p in r["peers"] for r in rows)]
-    fig, ax = plt.subplots(figsize=(11, 5))
-    width = 0.8 / len(names)
-    for j, name in enumerate(names):
-        vals = [r["ratio"] if name == "functorch_lite" else r["peers"].get(name, {}).get("ratio",
-                                                                                      np.nan)
-                for r in rows]
-        ax.bar(np.arange(len(rows)) + (j - (len(names) - 1) / 2) * width, vals, width, label=name)
-    for i, r in enumerate(rows):
-        if r["kind"] == "ratio":
-            ax.hlines(r["target"], i - 0.45, i + 0.45, colors="k", linestyles="--")
-        else:  # the overhead target as a ratio for this row
-            ax.hlines(1 + r["target"] / r["numpy_us"], i - 0.45, i + 0.45, colors="k",
-                      linestyles="--")
-    ax.axhline(1.0, color="grey", lw=0.8)
-    ax.set_yscale("log")
-    ax.set_xticks(range(len(rows)))
-    ax.set_xticklabels([r["label"].replace(", ", ",\n", 1) for r in rows], fontsize=7,
-                       rotation=20, ha="right")
-    ax.set_ylabel("time / hand-written numpy time (log scale)")
-    ax.set_title("functorch_lite vs numpy (dashed: target)")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return True
+    # an overhead row's target is absolute µs: drawn as the ratio it allows on that row
+    targets = [r["target"] if r["kind"] == "ratio" else 1 + r["target"] / r["numpy_us"]
+               for r in rows]
+    return plot_ratios(rows, [p for p, _ in PEER_COLUMNS], targets, path,
+                       title="functorch_lite vs numpy (dashed: target)", figsize=(11, 5),
+                       rotation=20)
 
 
 # ================================================================================================
@@ -464,60 +429,25 @@ def profile(top: int) -> None:
                 log(f"  {phases[func]:34s} {100 * ct / total:5.1f} % ({func})")
         log("  (numpy ufunc kernels are invisible to cProfile: their time counts as the own "
             "time of the Python function that calls them, mostly eval_apply)")
-        entries = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
-        log(f"{'own %':>6} {'cum %':>6} {'calls/iter':>10}  function")
-        for (file, line, func), (_cc, nc, tt, ct, _callers) in entries:
-            where = f"{Path(file).name}:{line}" if line else file
-            log(f"{100 * tt / total:6.1f} {100 * ct / total:6.1f} {nc / calls:10.1f}  "
-                f"{func} ({where})")
+        log_profile_top(stats, calls, top)
 
 
 # ================================================================================================
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="fast smoke run (few, short repeats)")
-    ap.add_argument("--repeat", type=int, default=None, help="interleaved repeats (default 9)")
-    ap.add_argument("--min-time", type=float, default=None,
-                    help="seconds of calls per repeat and candidate (default 0.2)")
-    ap.add_argument("--no-peers", action="store_true", help="do not time torch/jax")
-    ap.add_argument("--profile", action="store_true",
-                    help="print cProfile hotspots of fl's eager benchmarks 2 and 4, then exit")
-    ap.add_argument("--top", type=int, default=25, help="rows of the --profile listing")
-    args = ap.parse_args(argv)
-    if args.repeat is None:
-        args.repeat = 3 if args.quick else 9
-    if args.min_time is None:
-        args.min_time = 0.02 if args.quick else 0.2
-
-    limits = None
-    try:
-        from threadpoolctl import threadpool_limits
-
-        limits = threadpool_limits(1)  # belt and braces on top of the *_NUM_THREADS variables
-    except ImportError:
-        pass
-
+    args = parse_args(__doc__.split("\n\n")[0], argv, min_time=0.2, top=25,
+                      profile_help="print cProfile hotspots of fl's eager benchmarks 2 and 4, "
+                                   "then exit")
+    limits = limit_threads()
     if args.profile:
         profile(args.top)
         return 0
 
-    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-        if os.environ.get(var):
-            log(f"NOTE: {var}={os.environ[var]} is set; it can force a slower BLAS kernel "
-                "(see the command at the top of this file)")
-    load_before = _loadavg()
-    if load_before is not None and load_before > 0.5:
-        log(f"NOTE: load average {load_before} — other processes are running; expect noisy "
-            "timings (the best-of column helps)")
+    warn_blas_env()
+    load_before = note_load()
     rows = run(args)
-    env = environment()  # after the peers loaded, so their BLAS libraries are listed too
-    env["load average (1 min) before/after"] = [load_before, _loadavg()]
-    env["cpus available"] = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
-        else os.cpu_count()
-    if limits is not None:
-        env["threadpoolctl"] = "limited every BLAS/OpenMP pool to 1 thread"
+    env = run_environment(load_before, limits)
     log("\nBLAS in use:")
     for b in env["blas"] if isinstance(env["blas"], list) else [env["blas"]]:
         log(f"  {b}")
@@ -526,16 +456,8 @@ def main(argv: list[str] | None = None) -> int:
     log("\n" + text_table(cells) + "\n")
     n_fail = sum(not r["pass"] for r in rows)
     log(f"{len(rows) - n_fail}/{len(rows)} targets met")
-
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bench_core.md").write_text(markdown(cells, env, args), encoding="utf-8")
-    (RESULTS / "bench_core.json").write_text(
-        json.dumps({"env": env, "args": vars(args), "rows": rows}, indent=2, default=str),
-        encoding="utf-8")
-    wrote = ["bench_core.md", "bench_core.json"]
-    if plot(rows, RESULTS / "bench_core.png"):
-        wrote.append("bench_core.png")
-    log(f"wrote {', '.join(str(RESULTS / w) for w in wrote)}")
+    write_results("bench_core", markdown(cells, env, args), env, args, rows,
+                  lambda path: plot(rows, path))
     gc.collect()
     return 0
 
