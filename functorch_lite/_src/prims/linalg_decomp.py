@@ -174,6 +174,16 @@ def _lapack(kernel: Any) -> Any:
     return make
 
 
+def _lapack_primitive(name: str, kernel: Any, **rules: Any) -> Primitive:
+    """A primitive over stacks of matrices computed by a LAPACK routine: its kernel goes through
+    ``_lapack`` (float16 computed in float32) and it batches with ``_batch_front`` (the routine
+    already works on stacks). ``rules`` are the rest of ``Primitive``'s arguments."""
+    prim_ref: list = []
+    prim = Primitive(name, kernel=_lapack(kernel), batch=_batch_front(prim_ref), **rules)
+    prim_ref.append(prim)
+    return prim
+
+
 def _linalg_error(name: str, what: str, shape: tuple, fix: str) -> np.linalg.LinAlgError:
     return np.linalg.LinAlgError(f"{name}: {what} (shape {tuple(shape)}); {fix}")
 
@@ -205,18 +215,15 @@ def _solve_aval(a: ShapedArray, b: ShapedArray) -> ShapedArray:
     return ShapedArray(b.shape, a.dtype)
 
 
-_solve_ref: list = []
-solve_p = Primitive(
+solve_p = _lapack_primitive(
     "linalg_solve",
-    kernel=_lapack(_solve_kernel),
+    kernel=_solve_kernel,
     abstract_eval=_solve_aval,
     jvp=(lambda t, out, a, b: E.neg(solve(a, _mm(t, out))),
          lambda t, out, a, b: solve(a, t)),
     vjp=(lambda ct, out, a, b: E.neg(_mm(solve(_mT(a), ct), _mT(out))),
          lambda ct, out, a, b: solve(_mT(a), ct)),
-    batch=_batch_front(_solve_ref),
 )
-_solve_ref.append(solve_p)
 
 
 def solve(a: Any, b: Any) -> Any:
@@ -278,16 +285,13 @@ def _det_vjp(ct, out, a):
     return E.mul(_col(_col(ct)), _mT(adjugate(a)))
 
 
-_det_ref: list = []
-det_p = Primitive(
+det_p = _lapack_primitive(
     "linalg_det",
-    kernel=_lapack(lambda xp: lambda a: xp.linalg.det(a)),
+    kernel=lambda xp: lambda a: xp.linalg.det(a),
     abstract_eval=_det_aval,
     jvp=(_det_jvp,),
     vjp=(_det_vjp,),
-    batch=_batch_front(_det_ref),
 )
-_det_ref.append(det_p)
 
 
 def det(a: Any) -> Any:
@@ -329,17 +333,14 @@ def _slogdet_vjp(ct, out, a):
     return E.mul(_col(_col(logabsdet_ct)), solve(_mT(a), _broadcast_eye(a)))  # ct · a⁻ᵀ
 
 
-_slogdet_ref: list = []
-slogdet_p = Primitive(
+slogdet_p = _lapack_primitive(
     "linalg_slogdet",
-    kernel=_lapack(_slogdet_kernel),
+    kernel=_slogdet_kernel,
     abstract_eval=_slogdet_aval,
     jvp_full=_slogdet_jvp,
     vjp=(_slogdet_vjp,),
-    batch=_batch_front(_slogdet_ref),
     multiple_results=True,
 )
-_slogdet_ref.append(slogdet_p)
 
 
 def slogdet(a: Any) -> tuple:
@@ -389,16 +390,13 @@ def _cholesky_vjp(ct, low, a):
     return _sym(z)
 
 
-_cholesky_ref: list = []
-cholesky_p = Primitive(
+cholesky_p = _lapack_primitive(
     "linalg_cholesky",
-    kernel=_lapack(_cholesky_kernel),
+    kernel=_cholesky_kernel,
     abstract_eval=_cholesky_aval,
     jvp=(_cholesky_jvp,),
     vjp=(_cholesky_vjp,),
-    batch=_batch_front(_cholesky_ref),
 )
-_cholesky_ref.append(cholesky_p)
 
 
 def cholesky(a: Any) -> Any:
@@ -440,17 +438,14 @@ def _eigh_vjp(ct, out, a, *, lower):
     return _mm(v, _mm(inner, _mT(v)))
 
 
-_eigh_ref: list = []
-eigh_p = Primitive(
+eigh_p = _lapack_primitive(
     "linalg_eigh",
-    kernel=_lapack(_eigh_kernel),
+    kernel=_eigh_kernel,
     abstract_eval=_eigh_aval,
     jvp_full=_eigh_jvp,
     vjp=(_eigh_vjp,),
-    batch=_batch_front(_eigh_ref),
     multiple_results=True,
 )
-_eigh_ref.append(eigh_p)
 
 
 def eigh(a: Any, lower: bool = True) -> tuple:
@@ -552,17 +547,14 @@ def _svd_vjp(ct, out, a, *, full_matrices, compute_uv):
     return a_ct
 
 
-_svd_ref: list = []
-svd_p = Primitive(
+svd_p = _lapack_primitive(
     "linalg_svd",
-    kernel=_lapack(_svd_kernel),
+    kernel=_svd_kernel,
     abstract_eval=_svd_aval,
     jvp_full=_svd_jvp,
     vjp=(_svd_vjp,),
-    batch=_batch_front(_svd_ref),
     multiple_results=True,
 )
-_svd_ref.append(svd_p)
 
 
 def svd(a: Any, full_matrices: bool = False, compute_uv: bool = True) -> tuple:
@@ -630,17 +622,14 @@ def _qr_vjp(ct, out, a, *, full_matrices):
     return _mT(solve(r, _mT(b)))  # b r⁻ᵀ
 
 
-_qr_ref: list = []
-qr_p = Primitive(
+qr_p = _lapack_primitive(
     "linalg_qr",
-    kernel=_lapack(_qr_kernel),
+    kernel=_qr_kernel,
     abstract_eval=_qr_aval,
     jvp_full=_qr_jvp,
     vjp=(_qr_vjp,),
-    batch=_batch_front(_qr_ref),
     multiple_results=True,
 )
-_qr_ref.append(qr_p)
 
 
 def qr(a: Any, full_matrices: bool = False) -> tuple:
