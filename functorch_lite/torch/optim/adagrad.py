@@ -62,6 +62,8 @@ class Adagrad(Optimizer):
         >>> opt = torch.optim.Adagrad(model.parameters(), lr=0.01)
     """
 
+    _GROUP_DEFAULTS = {"foreach": None, "maximize": False, "differentiable": False, "fused": None}
+
     def __init__(self, params: Any, lr: float | Tensor = 1e-2, lr_decay: float = 0,
                  weight_decay: float = 0, initial_accumulator_value: float = 0,
                  eps: float = 1e-10, foreach: bool | None = None, *, maximize: bool = False,
@@ -93,14 +95,6 @@ class Adagrad(Optimizer):
         st["sum"] = Tensor._from_value(
             jnp.full_like(p._data, group["initial_accumulator_value"]))
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
-
     def step(self, closure: Any = None) -> Any:
         """Perform one Adagrad step; returns ``closure()``'s loss when a closure is given.
 
@@ -113,10 +107,7 @@ class Adagrad(Optimizer):
             lr = _as_float(group["lr"])
             lr_decay, weight_decay = group["lr_decay"], group["weight_decay"]
             eps, maximize = group["eps"], group["maximize"]
-            for p in group["params"]:
-                g = p._grad
-                if g is None:
-                    continue
+            for p, g in self._params_with_grad(group):
                 st = state[p]
                 if "sum" not in st:
                     self._init_state(p, group)

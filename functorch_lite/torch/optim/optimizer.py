@@ -13,7 +13,7 @@ import copy
 import functools
 import itertools
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -214,6 +214,9 @@ class Optimizer:
     """
 
     _in_step = False
+    # Options a subclass added in some torch release: ``__setstate__`` fills them into the
+    # groups of an older pickle or state dict, as each torch optimizer's own __setstate__ does.
+    _GROUP_DEFAULTS: dict[str, Any] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -348,6 +351,14 @@ class Optimizer:
             >>> loss = opt.step(lambda: model_loss())
         """
         raise NotImplementedError
+
+    def _params_with_grad(self, group: dict[str, Any]) -> Iterator[tuple[Tensor, Tensor]]:
+        """``(p, p.grad)`` for each parameter of ``group`` that has a gradient (the ones a
+        ``step`` updates)."""
+        for p in group["params"]:
+            g = p._grad
+            if g is not None:
+                yield p, g
 
     def _eval_closure(self, closure: Callable[[], Any] | None) -> Any:
         if closure is None:
@@ -499,6 +510,9 @@ class Optimizer:
             if name not in self.__dict__:
                 setattr(self, name, OrderedDict())
         self.defaults.setdefault("differentiable", False)
+        for group in self.param_groups:
+            for key, value in self._GROUP_DEFAULTS.items():
+                group.setdefault(key, value)
 
     def __repr__(self) -> str:
         text = self.__class__.__name__ + " ("

@@ -72,6 +72,9 @@ class RMSprop(Optimizer):
         >>> opt = torch.optim.RMSprop(model.parameters(), lr=0.01)
     """
 
+    _GROUP_DEFAULTS = {"momentum": 0, "centered": False, "foreach": None, "maximize": False,
+                       "differentiable": False, "capturable": False}
+
     def __init__(self, params: Any, lr: float | Tensor = 1e-2, alpha: float = 0.99,
                  eps: float = 1e-8, weight_decay: float = 0, momentum: float = 0,
                  centered: bool = False, capturable: bool = False, foreach: bool | None = None,
@@ -92,16 +95,6 @@ class RMSprop(Optimizer):
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("momentum", 0)
-            group.setdefault("centered", False)
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-
     def step(self, closure: Any = None) -> Any:
         """Perform one RMSprop step; returns ``closure()``'s loss when a closure is given.
 
@@ -115,10 +108,7 @@ class RMSprop(Optimizer):
             alpha, eps = group["alpha"], group["eps"]
             weight_decay, momentum = group["weight_decay"], group["momentum"]
             centered, maximize = group["centered"], group["maximize"]
-            for p in group["params"]:
-                g = p._grad
-                if g is None:
-                    continue
+            for p, g in self._params_with_grad(group):
                 st = state[p]
                 if len(st) == 0:
                     _no_complex("RMSprop", p)

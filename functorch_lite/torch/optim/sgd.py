@@ -62,6 +62,9 @@ class SGD(Optimizer):
         >>> opt.zero_grad(); loss_fn(model(x), y).backward(); opt.step()
     """
 
+    _GROUP_DEFAULTS = {"nesterov": False, "maximize": False, "foreach": None,
+                       "differentiable": False, "fused": None}
+
     def __init__(self, params: Any, lr: float | Tensor = 1e-3, momentum: float = 0,
                  dampening: float = 0, weight_decay: float | Tensor = 0, nesterov: bool = False,
                  *, maximize: bool = False, foreach: bool | None = None,
@@ -79,15 +82,6 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
-
     def step(self, closure: Any = None) -> Any:
         """Perform one SGD step; returns ``closure()``'s loss when a closure is given.
 
@@ -103,10 +97,7 @@ class SGD(Optimizer):
             weight_decay = _as_float(group["weight_decay"])
             nesterov = group["nesterov"]
             maximize = group["maximize"]
-            for p in group["params"]:
-                g = p._grad
-                if g is None:
-                    continue
+            for p, g in self._params_with_grad(group):
                 if momentum != 0:
                     st = state[p]
                     buf_t = st.get("momentum_buffer")
