@@ -36,8 +36,9 @@ from .._src.ir import Jaxpr, Literal, Var, optimize
 from .._src.jit import _wrap_out
 from .._src.tree_util import tree_flatten, tree_unflatten
 from . import _autograd as AG
+from ._func_modules import _module_slots
 from ._tensor import Tensor
-from .func import _module_slots, _rng_token
+from .func import _rng_token
 
 __all__ = ["compile"]
 

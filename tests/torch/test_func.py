@@ -87,6 +87,21 @@ def test_grad_errors_use_torch_types():
         grad(lambda x: x.sum(), has_aux=True)(x)
 
 
+@pytest.mark.parametrize("call, where", [
+    (lambda f, x: grad_and_value(f, has_aux=True)(x), r"grad_and_value\(f\)\(\*args\)"),
+    (lambda f, x: vjp(f, x, has_aux=True), r"vjp\(f, \*primals\)"),
+    (lambda f, x: jvp(f, (x,), (x,), has_aux=True), r"jvp\(f, primals, tangents\)"),
+    (lambda f, x: jacrev(f, has_aux=True)(x), r"jacrev\(f\)\(\*args\)"),
+    (lambda f, x: jacfwd(f, has_aux=True)(x), r"jacfwd\(f\)\(\*args\)"),
+])
+def test_has_aux_needs_an_output_aux_pair(call, where):
+    x = torch.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match=where + ": output of function f should be a tuple"):
+        call(lambda x: x.sin().sum(), x)
+    with pytest.raises(RuntimeError, match=where + ": output of function f should be a tuple"):
+        call(lambda x: (x.sin().sum(), x, x), x)
+
+
 def test_grad_of_grad_and_connection_to_backward():
     x = t64([0.3, 0.7])
     # second derivative by nesting
