@@ -331,3 +331,9 @@ def test_conv_errors(fn):
         fn(jnp.ones(0), jnp.ones(2))
     with pytest.raises(NotImplementedError, match=rf"{name}: complex"):
         fn(jnp.asarray(np.ones(3, complex)), jnp.ones(2))
+
+
+def test_i0_of_complex_raises_with_a_fix():
+    with pytest.raises(NotImplementedError, match=r"i0: complex arrays are not supported yet "
+                                                  r"\(got complex128\); keep the real"):
+        jnp.i0(jnp.asarray(np.array([1j])))

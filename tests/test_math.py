@@ -304,3 +304,12 @@ def test_fmax_fmin_derivative_goes_to_the_non_nan_operand(name):
     picked_x = float(name == "fmax")
     np.testing.assert_array_equal(np.asarray(gx), [0.0, 1.0, picked_x])
     np.testing.assert_array_equal(np.asarray(gy), [1.0, 0.0, 1.0 - picked_x])
+
+
+@pytest.mark.parametrize("fn", [jnp.real, jnp.imag, jnp.conjugate])
+def test_complex_arrays_raise_with_a_fix(fn):
+    z = jnp.asarray(np.array([1 + 2j], np.complex64))
+    with pytest.raises(NotImplementedError, match=r"complex arrays are not supported yet "
+                                                  r"\(got complex64\); keep the real and "
+                                                  "imaginary parts as two real arrays"):
+        fn(z)

@@ -21,11 +21,6 @@ from .reductions import any as _any
 from .shape_ops import broadcast_arrays, flip, reshape
 
 
-def _no_complex(name: str, x: Any) -> None:
-    if x.dtype.kind == "c":
-        raise NotImplementedError(f"{name}: complex arrays are not supported yet (got {x.dtype})")
-
-
 # ---- angle --------------------------------------------------------------------------------------
 def angle(z: Any, deg: bool = False) -> Any:
     """The counterclockwise angle of each element from the positive real axis. For real input
@@ -40,7 +35,7 @@ def angle(z: Any, deg: bool = False) -> Any:
         Array([0.       , 3.1415927, 3.1415927], dtype=float32)
     """
     z = asarray(z)
-    _no_complex("angle", z)
+    _math._real_only("angle", z)
     if z.dtype.kind != "f":
         z = asarray(z, dtypes.default_float)
     # The imaginary part of a real number is the constant +0, so only z's sign bit matters.
@@ -146,7 +141,7 @@ def i0(x: Any) -> Any:
     """
     (x,) = promote_inexact(x)
     x = asarray(x)
-    _no_complex("i0", x)
+    _math._real_only("i0", x)
     switch, n_power, n_asym = _I0_PLAN.get(x.dtype.itemsize, _I0_PLAN[8])
     ax = _math.absolute(x)
     small = _math.less_equal(ax, switch)  # NaN goes to the asymptotic branch and stays NaN
@@ -173,7 +168,7 @@ def spacing(x: Any, /) -> Any:
     """
     (x,) = promote_inexact(x)
     x = asarray(x)
-    _no_complex("spacing", x)
+    _math._real_only("spacing", x)
     x = S.stop_gradient_p.bind(x)
     if x.dtype == np.float16:
         toward = np.inf
@@ -198,8 +193,8 @@ def _conv1d(name: str, a: Any, v: Any, mode: Any, precision: Any,
             "for n-d inputs use functorch_lite.lax.conv_general_dilated, or vmap over rows")
     if mode not in _CONV_MODES:
         raise ValueError(f"{name}: mode must be one of {list(_CONV_MODES)}, got {mode!r}")
-    _no_complex(name, a)
-    _no_complex(name, v)
+    _math._real_only(name, a)
+    _math._real_only(name, v)
     if a.shape[0] == 0 or v.shape[0] == 0:
         raise ValueError(f"{name}: inputs must not be empty, got shapes {a.shape} and {v.shape}")
     # Without preferred_element_type integers become floats, as numpy's float results.

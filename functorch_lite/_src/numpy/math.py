@@ -575,9 +575,14 @@ def array_equiv(a1: Any, a2: Any) -> Any:
 
 
 def _real_only(name: str, x: Any) -> Any:
+    """``x`` as an Array, or NotImplementedError for a complex one (the numpy layer computes on
+    real dtypes; complex support is future work)."""
     x = asarray(x)
     if x.dtype.kind == "c":
-        raise NotImplementedError(f"{name}: complex arrays are not supported yet")
+        raise NotImplementedError(
+            f"{name}: complex arrays are not supported yet (got {x.dtype}); keep the real and "
+            "imaginary parts as two real arrays"
+        )
     return x
 
 
