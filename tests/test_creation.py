@@ -184,3 +184,13 @@ def test_geomspace_and_logspace_integer_dtypes_hit_exact_powers(dtype):
     np.testing.assert_array_equal(np.asarray(jnp.logspace(0, 2.5, 6, dtype=dtype)),
                                   np.logspace(0, 2.5, 6).astype(dtype))  # (not integral)
     assert jnp.geomspace(1, 8, 4, dtype=dtype).dtype == np.dtype(dtype)
+
+
+def test_array_order_is_only_a_layout():
+    x = np.arange(6.0).reshape(2, 3)
+    for order in ("C", "F", "A", "K", None):
+        np.testing.assert_array_equal(np.asarray(jnp.array(x, order=order)),
+                                      np.array(x, order=order))
+    with pytest.raises(ValueError, match="array: order must be one of 'C', 'F', 'A', 'K' or "
+                                         "None, got 'X'"):
+        jnp.array(x, order="X")

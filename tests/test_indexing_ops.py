@@ -257,3 +257,16 @@ def test_getitem_index_errors():
         x[np.array([0, 1]), np.array([0, 1, 2])]
     with pytest.raises(IndexError, match="out of bounds for axis 1 with size 3"):
         x[:, np.array([3])]
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: ("take", jnp.take(x, jnp.asarray([0]), out=x)),
+    lambda x: ("choose", jnp.choose(jnp.asarray([0, 1]), [x, x], out=x)),
+    lambda x: ("compress", jnp.compress(jnp.asarray([True, False]), x, out=x)),
+])
+def test_out_argument_is_unsupported_with_a_fix(call):
+    x = jnp.ones(2)
+    with pytest.raises(NotImplementedError, match=r"(take|choose|compress): out= is not "
+                                                  r"supported \(Arrays are immutable\); use the "
+                                                  "returned value"):
+        call(x)

@@ -553,3 +553,10 @@ def test_errors_name_the_shapes():
         jnp.einsum("ij,jk->ik", np.ones((2, 3)), np.ones((4, 2)))
     with pytest.raises(ValueError, match="optimize"):
         jnp.einsum("ij,jk->ik", np.ones((2, 3)), np.ones((3, 2)), optimize="fastest")
+
+
+def test_einsum_out_is_unsupported_with_a_fix():
+    x = jnp.ones(3)
+    with pytest.raises(NotImplementedError, match="einsum: out= is not supported .*use the "
+                                                  "returned value"):
+        jnp.einsum("i,i->", x, x, out=x)

@@ -227,3 +227,12 @@ def test_sigmoid_keeps_relative_precision_in_the_left_tail(dtype):
         got = np.asarray(f(jnp.asarray(x)))
         assert got.dtype == dtype
         np.testing.assert_allclose(got, want, rtol=4 * np.finfo(dtype).eps, atol=0)
+
+
+def test_one_hot_axis_is_an_int_position():
+    labels = jnp.asarray([[0, 2]])
+    np.testing.assert_array_equal(np.asarray(nn.one_hot(labels, 3, axis=np.int64(0))),
+                                  np.asarray(nn.one_hot(labels, 3, axis=0)))
+    with pytest.raises(NotImplementedError, match="one_hot: axis must be an int .*got 'batch'; "
+                                                  "named axes"):
+        nn.one_hot(labels, 3, axis="batch")

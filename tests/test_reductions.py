@@ -459,3 +459,14 @@ def test_quantile_hyndman_fan_methods_against_numpy(method):
                                rtol=1e-6)
     check_grads(lambda v: jnp.quantile(v, 0.3, method=method), (rng.normal(size=7),), order=2,
                 modes=("fwd", "rev"))
+
+
+@pytest.mark.parametrize("fn", [jnp.quantile, jnp.percentile])
+def test_quantile_unsupported_arguments_name_the_fix(fn):
+    x = jnp.arange(5.0)
+    with pytest.raises(NotImplementedError, match="overwrite_input=True is not supported .*"
+                                                  "leave it False"):
+        fn(x, 0.5, overwrite_input=True)
+    with pytest.raises(NotImplementedError, match="weights= is not supported; repeat the "
+                                                  "samples"):
+        fn(x, 0.5, weights=jnp.ones(5))

@@ -122,6 +122,8 @@ CASES: dict[str, Case] = {
     "reshape": C(lambda x: jnp.reshape(x, (3, -1)), lambda x: np.reshape(x, (3, -1)),
                  [normal(2, 3, 2)]),
     "ravel": C(jnp.ravel, np.ravel, [normal(2, 3)]),
+    "ravel_F": C(lambda a: jnp.ravel(a, order="F"), lambda a: np.ravel(a, order="F"),
+                 [normal(2, 3, 4)]),
     "transpose": C(lambda x: jnp.transpose(x, (2, 0, 1)), lambda x: np.transpose(x, (2, 0, 1)),
                    [normal(2, 3, 4)]),
     "permute_dims": C(lambda x: jnp.permute_dims(x, (1, 0)), lambda x: np.transpose(x),
@@ -380,3 +382,17 @@ def test_pad_traced_values_differentiate():
     # 12 padded places hold v: d/dv sum(v^2) = 24 v.
     np.testing.assert_allclose(fl.grad(f)(jnp.asarray(0.5)), 12.0)
     np.testing.assert_allclose(fl.jit(fl.grad(f))(jnp.asarray(0.5)), 12.0)
+
+
+def test_unsupported_arguments_name_the_fix():
+    x = jnp.ones((2, 3))
+    for order in ("A", "K"):
+        with pytest.raises(NotImplementedError, match=f"ravel: order='{order}' is not supported.*"
+                                                      "use 'C' or 'F'"):
+            jnp.ravel(x, order=order)
+    with pytest.raises(NotImplementedError, match="stack: out= is not supported .*use the "
+                                                  "returned value"):
+        jnp.stack([x, x], out=x)
+    with pytest.raises(NotImplementedError, match="pad: a callable mode is not supported; pass "
+                                                  "one of constant"):
+        jnp.pad(x, 1, mode=lambda *a: None)

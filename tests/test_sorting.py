@@ -435,3 +435,15 @@ def test_set_operations_size_padding_follows_jax():
     jv = fl.jit(lambda x, y: jnp.intersect1d(x, y, size=4, return_indices=True))(a, b)
     for got, want in zip(jv, (v, i1, i2)):
         np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+
+def test_structured_order_and_string_bins_name_the_fix():
+    x = jnp.asarray([3.0, 1.0])
+    for fn in (jnp.sort, jnp.argsort):
+        with pytest.raises(NotImplementedError, match=r"order= \(fields of a structured "
+                                                      r"array\) is not supported; sort by "
+                                                      "several keys with lexsort"):
+            fn(x, order="f")
+    with pytest.raises(NotImplementedError, match="string bins .*pass the number of bins or "
+                                                  "the bin edges"):
+        jnp.histogram_bin_edges(x, bins="auto")

@@ -252,10 +252,12 @@ def one_hot(x: Any, num_classes: int, *, dtype: Any = None, axis: int | tuple = 
     x_, classes = promote(x, classes)
     hot = E.eq(S.reshape(x_, x.shape + (1,)), classes)
     out = E.convert(hot, dt)
-    out_axis = _axis(axis, x.ndim + 1) if isinstance(axis, int) else None
-    if out_axis is None:
-        raise NotImplementedError("one_hot: axis must be one int")
-    return moveaxis(out, -1, out_axis)
+    if not isinstance(axis, (int, np.integer)):
+        raise NotImplementedError(
+            f"one_hot: axis must be an int (the position of the new axis), got {axis!r}; "
+            "named axes (JAX's axis names of pmap/shard_map) are not supported"
+        )
+    return moveaxis(out, -1, _axis(axis, x.ndim + 1))
 
 
 def standardize(x: Any, axis: Any = -1, mean: Any = None, variance: Any = None,

@@ -145,6 +145,15 @@ def _fast_common_dtype(args: tuple) -> np.dtype | None:
     return common
 
 
+def check_out(out: Any, fname: str) -> None:
+    """Raise for numpy's ``out=`` argument: Arrays are immutable, so there is nothing to write
+    the result into; the caller uses the returned value instead."""
+    if out is not None:
+        raise NotImplementedError(
+            f"{fname}: out= is not supported (Arrays are immutable); use the returned value"
+        )
+
+
 def promote(*args: Any) -> tuple:
     """Bring ``args`` to one dtype by the promotion table; Python scalars stay weak scalars."""
     if _fast_common_dtype(args) is not None:

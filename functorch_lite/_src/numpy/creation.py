@@ -56,8 +56,10 @@ def array(object: Any, dtype: Any = None, copy: bool = True, order: str | None =
         >>> array([[1., 2.], [3., 4.]]).shape
         (2, 2)
     """
-    if order not in (None, "K", "A", "C"):
-        raise NotImplementedError(f"array: only C order is supported, got order={order!r}")
+    if order not in (None, "K", "A", "C", "F"):
+        raise ValueError(f"array: order must be one of 'C', 'F', 'A', 'K' or None, got "
+                         f"{order!r}")
+    # order is numpy's memory layout: an immutable Array's values are the same in any of them
     out = asarray(object, dtype=dtype, copy=copy)
     if out.ndim < ndmin:
         out = S.reshape(out, (1,) * (ndmin - out.ndim) + tuple(out.shape))

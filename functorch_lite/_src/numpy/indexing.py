@@ -19,7 +19,7 @@ from ..errors import ConcretizationTypeError
 from ..prims import elementwise as E
 from ..prims import shape as S
 from ..prims.indexing import gather, scatter
-from ._convert import asarray
+from ._convert import asarray, check_out
 
 
 def _is_array_index(i: Any) -> bool:
@@ -330,9 +330,7 @@ def take(a: Any, indices: Any, axis: int | None = None, out: None = None,
     """
     from .shape_ops import _axis, ravel
 
-    if out is not None:
-        raise NotImplementedError("take: the out argument is not supported (Arrays are "
-                                  "immutable)")
+    check_out(out, "take")
     a = asarray(a)
     idx = _index_array(indices, "take")
     if axis is None:
@@ -550,8 +548,7 @@ def choose(a: Any, choices: Any, out: None = None, mode: str = "raise") -> Any:
     from ._convert import promote
     from .shape_ops import broadcast_arrays
 
-    if out is not None:
-        raise NotImplementedError("choose: the out argument is not supported")
+    check_out(out, "choose")
     idx = _index_array(a, "choose")
     if not isinstance(choices, (list, tuple)):
         choices = asarray(choices)
@@ -588,8 +585,7 @@ def compress(condition: Any, a: Any, axis: int | None = None, *, size: int | Non
     """
     from .shape_ops import _axis, ravel
 
-    if out is not None:
-        raise NotImplementedError("compress: the out argument is not supported")
+    check_out(out, "compress")
     cond = asarray(condition)
     if cond.ndim != 1:
         raise ValueError(f"compress: condition must be 1-d, got shape {cond.shape}")

@@ -17,7 +17,7 @@ from typing import Any
 from ..prims import reduce as R
 from ..prims import shape as S
 from ..prims.linalg import dot_general
-from ._convert import asarray, promote
+from ._convert import asarray, check_out, promote
 
 # ---- parsing -------------------------------------------------------------------------------------
 
@@ -242,8 +242,7 @@ def einsum(subscripts: str, /, *operands: Any, out: Any = None, optimize: Any = 
         >>> einsum("ij,jk,k->i", ones((2, 3)), ones((3, 4)), ones(4)).shape
         (2,)
     """
-    if out is not None:
-        raise NotImplementedError("einsum: out= is not supported (arrays are immutable)")
+    check_out(out, "einsum")
     del precision
     ops = promote(*[asarray(o) for o in operands])
     if preferred_element_type is not None:

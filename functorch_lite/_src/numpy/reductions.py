@@ -26,7 +26,7 @@ from ..prims import elementwise as E
 from ..prims import reduce as R
 from ..prims import shape as S
 from ..prims import sort as So
-from ._convert import asarray, promote_inexact
+from ._convert import asarray, check_out, promote_inexact
 from .math import where
 from .shape_ops import _axes, _axis, ravel
 
@@ -34,13 +34,6 @@ from .shape_ops import _axes, _axis, ravel
 where_ = where
 
 # ---- helpers -------------------------------------------------------------------------------------
-
-
-def _check_out(out: Any, fname: str) -> None:
-    if out is not None:
-        raise NotImplementedError(
-            f"{fname}: out= is not supported (Arrays are immutable); use the returned value"
-        )
 
 
 def _sum_dtype(dt: np.dtype) -> np.dtype:
@@ -90,7 +83,7 @@ def _isnan(a: Any) -> Any:
 def _sum_like(prim: Callable, identity: int, combine: Callable, fname: str) -> Callable:
     def op(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,
            initial: Any = None, where: Any = None, promote_integers: bool = True) -> Any:
-        _check_out(out, fname)
+        check_out(out, fname)
         a = asarray(a)
         if dtype is not None:
             dt = dtypes.canonicalize(dtype)
@@ -136,7 +129,7 @@ def mean(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims
         >>> mean(asarray([1, 2, 3, 4]))
         Array(2.5, dtype=float32)
     """
-    _check_out(out, "mean")
+    check_out(out, "mean")
     a = asarray(a)
     dt = dtypes.canonicalize(dtype) if dtype is not None else _float_dtype(a.dtype)
     if dt.kind not in "fc":  # an integer dtype=: of the elements in it, truncated (numpy)
@@ -163,7 +156,7 @@ def var(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int
         >>> var(asarray([1.0, 2.0, 3.0, 4.0]), ddof=1)
         Array(1.6666666, dtype=float32)
     """
-    _check_out(out, "var")
+    check_out(out, "var")
     if correction is not None:
         if ddof != 0:
             raise ValueError("var: pass ddof= or correction=, not both")
@@ -205,7 +198,7 @@ def std(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int
         >>> std(asarray([1.0, 3.0]))
         Array(1., dtype=float32)
     """
-    _check_out(out, "std")
+    check_out(out, "std")
     if dtype is not None and dtypes.canonicalize(dtype).kind not in "fc":
         return _as_integer(std(a, axis, None, None, ddof, keepdims, where=where,
                                correction=correction), dtypes.canonicalize(dtype))
@@ -221,7 +214,7 @@ def _extremum(prim: Callable, name: str) -> Callable:
 
     def op(a: Any, axis: Any = None, out: None = None, keepdims: bool = False,
            initial: Any = None, where: Any = None) -> Any:
-        _check_out(out, name)
+        check_out(out, name)
         a = asarray(a)
         axes = _axes(axis, a.ndim)
         if where is not None and initial is None:
@@ -255,14 +248,14 @@ def ptp(a: Any, axis: Any = None, out: None = None, keepdims: bool = False) -> A
         >>> ptp(asarray([3.0, 1.0, 5.0]))
         Array(4., dtype=float32)
     """
-    _check_out(out, "ptp")
+    check_out(out, "ptp")
     return E.sub(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims))
 
 
 def _arg(prim: Callable, name: str) -> Callable:
     def op(a: Any, axis: int | None = None, out: None = None, keepdims: bool | None = None
            ) -> Any:
-        _check_out(out, name)
+        check_out(out, name)
         a = asarray(a)
         if axis is None:
             if a.size == 0:
@@ -291,7 +284,7 @@ argmin = _arg(R.argmin, "argmin")
 def all(a: Any, axis: Any = None, out: None = None, keepdims: bool = False, *,  # noqa: A001
         where: Any = None) -> Any:
     """True where every element along ``axis`` is true. Example: ``all(x > 0, axis=0)``."""
-    _check_out(out, "all")
+    check_out(out, "all")
     return _bool_reduce(R.reduce_min, _masked(asarray(a, bool), where, True), axis, keepdims,
                         True)
 
@@ -299,7 +292,7 @@ def all(a: Any, axis: Any = None, out: None = None, keepdims: bool = False, *,  
 def any(a: Any, axis: Any = None, out: None = None, keepdims: bool = False, *,  # noqa: A001
         where: Any = None) -> Any:
     """True where some element along ``axis`` is true. Example: ``any(x > 0, axis=0)``."""
-    _check_out(out, "any")
+    check_out(out, "any")
     return _bool_reduce(R.reduce_max, _masked(asarray(a, bool), where, False), axis, keepdims,
                         False)
 
@@ -333,7 +326,7 @@ def count_nonzero(a: Any, axis: Any = None, keepdims: bool = False) -> Any:
 
 def _cumulative(prim: Callable, fname: str, nan_fill: int | None = None) -> Callable:
     def op(a: Any, axis: int | None = None, dtype: Any = None, out: None = None) -> Any:
-        _check_out(out, fname)
+        check_out(out, fname)
         a = asarray(a)
         if nan_fill is not None and a.dtype.kind in "fc":
             a = where(_isnan(a), nan_fill, a)
@@ -476,7 +469,7 @@ def nanstd(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: 
            keepdims: bool = False, *, where: Any = None, correction: Any = None) -> Any:
     """``std`` of the elements that are not NaN. Example: ``nanstd(asarray([1.0, nan, 3.0]))``
     is 1."""
-    _check_out(out, "nanstd")
+    check_out(out, "nanstd")
     if dtype is not None and dtypes.canonicalize(dtype).kind not in "fc":
         return _as_integer(nanstd(a, axis, None, None, ddof, keepdims, where=where,
                                   correction=correction), dtypes.canonicalize(dtype))
@@ -579,11 +572,14 @@ _METHODS = (*_ALPHA_BETA, "lower", "higher", "midpoint", "nearest", "inverted_cd
 def _quantile(a: Any, q: Any, axis: Any, method: str, keepdims: bool, ignore_nan: bool,
               fname: str, out: Any = None, overwrite_input: bool = False, weights: Any = None
               ) -> Any:
-    _check_out(out, fname)
+    check_out(out, fname)
     if overwrite_input:
-        raise NotImplementedError(f"{fname}: overwrite_input=True is not supported")
+        raise NotImplementedError(f"{fname}: overwrite_input=True is not supported (as in "
+                                  "JAX; Arrays are immutable): leave it False")
     if weights is not None:
-        raise NotImplementedError(f"{fname}: weights= is not supported")
+        raise NotImplementedError(f"{fname}: weights= is not supported; repeat the samples by "
+                                  "integer weights, or sort and interpolate the weighted "
+                                  "cumulative sum yourself")
     if method not in _METHODS:
         raise ValueError(f"{fname}: method must be one of {_METHODS}, got {method!r}")
     (a,) = promote_inexact(asarray(a))

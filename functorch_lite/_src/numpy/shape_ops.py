@@ -22,7 +22,7 @@ from ..core import concrete_or_none
 from ..errors import ConcretizationTypeError
 from ..prims import elementwise as E
 from ..prims import shape as S
-from ._convert import asarray, promote
+from ._convert import asarray, check_out, promote
 
 
 def _axis(axis: int, ndim: int, name: str = "axis") -> int:
@@ -112,10 +112,15 @@ def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None
 
 
 def ravel(a: Any, order: str = "C") -> Any:
-    """Flatten to one dimension. Example: ``ravel(x).shape == (x.size,)``."""
-    if order != "C":
-        raise NotImplementedError("ravel: only order='C' is supported")
+    """Flatten to one dimension, in row-major (``order='C'``) or column-major (``'F'``) order.
+    Example: ``ravel(x).shape == (x.size,)``."""
+    if order not in ("C", "F"):
+        raise NotImplementedError(f"ravel: order={order!r} is not supported (as in JAX: Arrays "
+                                  "have no memory layout for 'A' or 'K' to follow); use 'C' or "
+                                  "'F'")
     a = asarray(a)
+    if order == "F":
+        a = S.transpose(a, tuple(reversed(range(a.ndim))))
     return S.reshape(a, (a.size,))
 
 
@@ -322,9 +327,7 @@ def stack(arrays: Sequence[Any], axis: int = 0, out: None = None, dtype: Any = N
 
     Example: ``stack([x, y]).shape == (2,) + x.shape``.
     """
-    if out is not None:
-        raise NotImplementedError("stack: the out argument is not supported (Arrays are "
-                                  "immutable)")
+    check_out(out, "stack")
     arrays = _promoted(arrays, dtype, "stack")
     shapes = {tuple(a.shape) for a in arrays}
     if len(shapes) != 1:

@@ -95,13 +95,6 @@ def _compact(mask: Any, size: int) -> tuple[Any, Any]:
     return pos, E.lt(_arange(size), count)
 
 
-def _check_out(out: Any, fname: str) -> None:
-    if out is not None:
-        raise NotImplementedError(
-            f"{fname}: out= is not supported (Arrays are immutable); use the returned value"
-        )
-
-
 # ---- sort, argsort, lexsort, partition -----------------------------------------------------------
 
 
@@ -123,7 +116,8 @@ def sort(a: Any, axis: int | None = -1, *, kind: Any = None, order: Any = None,
         Array([1., 2., 3.], dtype=float32)
     """
     if order is not None:
-        raise NotImplementedError("sort: order= (structured arrays) is not supported")
+        raise NotImplementedError("sort: order= (fields of a structured array) is not "
+                                  "supported; sort by several keys with lexsort")
     a, ax = _prepare(a, axis, "sort")
     out = So.sort(a, ax, stable, 1)
     return S.rev(out, (ax,)) if descending else out
@@ -139,7 +133,8 @@ def argsort(a: Any, axis: int | None = -1, *, kind: Any = None, order: Any = Non
         Array([1, 2, 0], dtype=int32)
     """
     if order is not None:
-        raise NotImplementedError("argsort: order= (structured arrays) is not supported")
+        raise NotImplementedError("argsort: order= (fields of a structured array) is not "
+                                  "supported; sort by several keys with lexsort")
     a, ax = _prepare(a, axis, "argsort")
     # Descending and stable: sort the reversed array ascending, then reverse back and map the
     # positions, so that equal elements still come in their original order.
@@ -650,7 +645,8 @@ def histogram_bin_edges(a: Any, bins: Any = 10, range: Sequence[Any] | None = No
     Example: ``histogram_bin_edges(asarray([0.0, 1.0]), 2)`` is ``[0, 0.5, 1]``.
     """
     if isinstance(bins, str):
-        raise NotImplementedError("histogram: string values for bins are not supported")
+        raise NotImplementedError(f"histogram: string bins ({bins!r}: numpy's bin estimators) "
+                                  "are not supported; pass the number of bins or the bin edges")
     (arr,) = promote_inexact(ravel(asarray(a)))
     dt = arr.dtype
     if np.ndim(bins) == 1 or getattr(bins, "ndim", 0) == 1:
