@@ -62,7 +62,8 @@ def view(input: Tensor, *shape: Any) -> Tensor:
         torch.Size([2, 3])
     """
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
-        raise NotImplementedError("view(dtype) (reinterpreting bits) is not supported; use .to()")
+        raise NotImplementedError("view(dtype) (reinterpreting the bits as another dtype) is not "
+                                  "supported; to convert the values use .to(dtype)")
     return _reshape_view(input, _infer(_shape_arg(shape), input.numel()), "ViewBackward0")
 
 

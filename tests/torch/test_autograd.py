@@ -430,3 +430,24 @@ def test_autograd_backward_function_and_inputs():
     y = torch.tensor([2.0], requires_grad=True)
     torch.autograd.backward([(x * y).sum()], inputs=[x])
     assert x.grad.tolist() == [2.0] and y.grad is None
+
+
+def test_unsupported_and_abstract_autograd_entry_points_say_what_to_do():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(NotImplementedError, match="is_grads_batched=True is not supported; use "
+                                                  "torch.func.vmap over torch.func.vjp"):
+        torch.autograd.grad((x * x).sum(), x, torch.ones(3), is_grads_batched=True)
+
+    class NoForward(torch.autograd.Function):
+        pass
+
+    class NoBackward(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2
+
+    with pytest.raises(NotImplementedError, match="You must implement the forward function"):
+        NoForward.apply(x)
+    with pytest.raises(NotImplementedError, match="You must implement either the backward or vjp "
+                                                  "method"):
+        NoBackward.apply(x).sum().backward()

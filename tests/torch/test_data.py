@@ -165,8 +165,17 @@ def test_subset_concat_chain():
     assert isinstance(Rows(2) + Rows(3), ConcatDataset) and len(Rows(2) + Rows(3)) == 5
     chained = Stream(2) + Stream(3)
     assert isinstance(chained, ChainDataset) and list(chained) == [0, 1, 0, 1, 2]
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(NotImplementedError, match="Subclasses of Dataset should implement "
+                                                  "__getitem__"):
         Dataset()[0]
+    with pytest.raises(NotImplementedError, match="Subclasses of IterableDataset should "
+                                                  "implement __iter__"):
+        iter(IterableDataset())
+    from functorch_lite.torch.utils.data import Sampler
+
+    with pytest.raises(NotImplementedError, match="Subclasses of Sampler should implement "
+                                                  "__iter__"):
+        iter(Sampler())
 
 
 @given(

@@ -282,3 +282,12 @@ def test_scheduler_errors():
         S.CosineAnnealingWarmRestarts(opt, T_0=0)
     with pytest.raises(ValueError, match="Tried to step 21 times"):
         _step_past_end()
+
+
+def test_a_scheduler_without_get_lr_says_what_to_implement():
+    class NoGetLr(S.LRScheduler):
+        pass
+
+    opt = SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    with pytest.raises(NotImplementedError, match="NoGetLr must implement get_lr\\(\\)"):
+        NoGetLr(opt)

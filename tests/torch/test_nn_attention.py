@@ -300,3 +300,13 @@ def test_encoder_stacks_copies_and_trains():
     assert all(p.grad is not None for p in enc.parameters())
     with pytest.raises(RuntimeError, match="activation should be relu/gelu, not tanh"):
         TransformerEncoderLayer(8, 2, activation="tanh")
+
+
+def test_static_keys_are_unsupported_with_a_fix():
+    m = MultiheadAttention(8, 2)
+    q = torch.zeros(3, 1, 8)
+    with pytest.raises(NotImplementedError, match="static_k/static_v are not supported; project "
+                                                  "the keys/values yourself"):
+        FA.multi_head_attention_forward(q, q, q, 8, 2, m.in_proj_weight, m.in_proj_bias, None,
+                                        None, False, 0.0, m.out_proj.weight, m.out_proj.bias,
+                                        static_k=torch.zeros(2, 3, 4))

@@ -294,3 +294,20 @@ def test_traced_paths_under_core_jit():
     xt = torch.tensor(x, requires_grad=True)
     F.cross_entropy(xt, torch.tensor(t), label_smoothing=0.1).backward()
     np.testing.assert_allclose(np.asarray(g), xt.grad.numpy(), rtol=1e-5, atol=1e-7)
+
+
+def test_unsupported_modes_name_the_supported_ones():
+    x = torch.zeros(1, 1, 4, 4)
+    with pytest.raises(NotImplementedError, match="Unsupported padding mode: wrap; use "
+                                                  "'constant', 'reflect', 'replicate' or "
+                                                  "'circular'"):
+        F.pad(x, (1, 1), mode="wrap")
+    with pytest.raises(NotImplementedError, match="interpolate: mode 'bicubic' is not supported "
+                                                  "by the facade; use nearest"):
+        F.interpolate(x, scale_factor=2, mode="bicubic")
+    with pytest.raises(NotImplementedError, match="Got 4D input, but linear mode needs 3D input "
+                                                  "\\(batch, channels and 1 spatial dims\\)"):
+        F.interpolate(x, scale_factor=2, mode="linear")
+    with pytest.raises(NotImplementedError, match="adaptive_max_pool2d: return_indices=True is "
+                                                  "not supported by the facade; use max_pool"):
+        F.adaptive_max_pool2d(x, 2, return_indices=True)

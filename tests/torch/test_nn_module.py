@@ -386,3 +386,29 @@ def test_docstring_examples(module_name):
             torch.manual_seed(0)
             runner.run(test)
     assert runner.failures == 0, f"{runner.failures} failing examples in {module_name}"
+
+
+def test_modules_without_a_forward_say_what_to_do():
+    class NoForward(nn.Module):
+        pass
+
+    with pytest.raises(NotImplementedError, match=r'Module \[NoForward\] is missing the '
+                                                  'required "forward" function'):
+        NoForward()(torch.zeros(1))
+    with pytest.raises(NotImplementedError, match="ModuleList has no forward\\(\\): iterate "
+                                                  "over it"):
+        nn.ModuleList([nn.ReLU()])(torch.zeros(1))
+    with pytest.raises(NotImplementedError, match="ParameterList has no forward\\(\\): index "
+                                                  "it instead"):
+        nn.ParameterList([nn.Parameter(torch.zeros(1))])()
+    with pytest.raises(NotImplementedError, match="ParameterDict has no forward\\(\\): index "
+                                                  "it instead"):
+        nn.ParameterDict({"a": nn.Parameter(torch.zeros(1))})()
+    from functorch_lite.torch.nn.modules.batchnorm import _BatchNorm
+
+    class NoDimCheck(_BatchNorm):
+        pass
+
+    with pytest.raises(NotImplementedError, match="NoDimCheck must implement "
+                                                  "_check_input_dim.*subclass one of those"):
+        NoDimCheck(2)(torch.zeros(3, 2))

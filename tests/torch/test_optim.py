@@ -484,7 +484,7 @@ def test_required_option():
                                          "parameter lr"):
         Custom([w])
     assert Custom([{"params": [w], "lr": 0.1}]).param_groups[0]["lr"] == 0.1
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(NotImplementedError, match="Custom must implement step"):
         Custom([w], lr=0.1).step()
 
 

@@ -414,3 +414,10 @@ def test_devices_on_cpu():
             torch.zeros(1, device="cuda")
     with pytest.raises(RuntimeError, match="Expected one of cpu, cuda"):
         torch.device("tpu")
+
+
+def test_view_as_a_dtype_is_unsupported_with_a_fix():
+    with pytest.raises(NotImplementedError, match=r"view\(dtype\) \(reinterpreting the bits "
+                                                  r"as another dtype\) is not supported; to "
+                                                  r"convert the values use \.to\(dtype\)"):
+        torch.zeros(2).view(torch.int32)

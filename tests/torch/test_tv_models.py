@@ -125,3 +125,9 @@ def test_state_dict_matches_real_torchvision():
         ours = getattr(models, name)().state_dict()
         assert list(ours) == list(ref)
         assert all(tuple(ours[k].shape) == tuple(ref[k].shape) for k in ref)
+
+
+def test_basic_block_dilation_points_to_bottleneck():
+    with pytest.raises(NotImplementedError, match="Dilation > 1 not supported in BasicBlock.*"
+                                                  "Bottleneck blocks"):
+        models.resnet18(replace_stride_with_dilation=[False, False, True])

@@ -134,7 +134,8 @@ class LRScheduler:
 
     def get_lr(self) -> list[Any]:
         """The learning rates of the current ``last_epoch`` (called by ``step``)."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement get_lr(), the learning "
+                                  "rates of the current last_epoch (one per param group)")
 
     def step(self, epoch: int | None = None) -> None:
         """Advance the schedule by one epoch (or to ``epoch``, deprecated) and set the groups'

@@ -350,7 +350,8 @@ class Optimizer:
         Example:
             >>> loss = opt.step(lambda: model_loss())
         """
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement step(closure=None), "
+                                  "the update of every parameter that has a .grad")
 
     def _params_with_grad(self, group: dict[str, Any]) -> Iterator[tuple[Tensor, Tensor]]:
         """``(p, p.grad)`` for each parameter of ``group`` that has a gradient (the ones a

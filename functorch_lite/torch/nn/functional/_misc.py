@@ -206,7 +206,8 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
                                   "use nearest, nearest-exact, linear, bilinear or trilinear")
     if wanted != nsp:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
-                                  f"{wanted + 2}D input")
+                                  f"{wanted + 2}D input (batch, channels and {wanted} spatial "
+                                  "dims); reshape the input or pick the mode of its dims")
     if antialias:
         warnings.warn("interpolate: antialias=True is ignored by the facade", stacklevel=2)
     ac = bool(align_corners)

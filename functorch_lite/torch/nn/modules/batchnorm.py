@@ -52,7 +52,8 @@ class _NormBase(Module):
         _reset_affine(self, self.affine)
 
     def _check_input_dim(self, input: Tensor) -> None:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement _check_input_dim(input) "
+                                  "(as BatchNorm1d/2d/3d do); subclass one of those instead")
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
