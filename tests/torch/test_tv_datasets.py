@@ -305,3 +305,16 @@ def test_fashion_mnist_folder_and_classes(tmp_path):
     _write_mnist(str(tmp_path), name="FashionMNIST")
     ds = FashionMNIST(str(tmp_path))
     assert len(ds) == 5 and ds.classes[9] == "Ankle boot"
+
+
+def test_a_vision_dataset_subclass_must_implement_getitem_and_len():
+    from functorch_lite.torchvision.datasets import VisionDataset
+
+    class Empty(VisionDataset):
+        pass
+
+    ds = Empty("/nonexistent")
+    with pytest.raises(NotImplementedError, match=r"Empty must implement __getitem__\(index\)"):
+        ds[0]
+    with pytest.raises(NotImplementedError, match=r"Empty must implement __len__\(\)"):
+        len(ds)

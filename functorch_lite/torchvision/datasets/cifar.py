@@ -9,10 +9,9 @@ import numpy as np
 
 from functorch_lite.torchvision.datasets._safe_pickle import load_data_pickle
 from functorch_lite.torchvision.datasets.vision import (
-    VisionDataset,
+    _ImageSplitDataset,
     missing_files_error,
     safe_extract,
-    to_image,
 )
 
 __all__ = ["CIFAR10", "CIFAR100"]
@@ -20,7 +19,7 @@ __all__ = ["CIFAR10", "CIFAR100"]
 _RECORD = 3 * 32 * 32
 
 
-class CIFAR10(VisionDataset):
+class CIFAR10(_ImageSplitDataset):
     """The CIFAR-10 data set from local files (no download).
 
     Reads ``root/cifar-10-batches-py/`` (the "python version": ``data_batch_1`` ...
@@ -174,20 +173,10 @@ class CIFAR10(VisionDataset):
             self.classes = [line.strip() for line in f if line.strip()]
 
     def __getitem__(self, index: int) -> tuple[Any, Any]:
-        img, target = self.data[index], self.targets[index]
-        img = to_image(img)
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
+        return self._sample(self.data[index], self.targets[index])
 
     def __len__(self) -> int:
         return len(self.data)
-
-    def extra_repr(self) -> str:
-        split = "Train" if self.train is True else "Test"
-        return f"Split: {split}"
 
 
 class CIFAR100(CIFAR10):

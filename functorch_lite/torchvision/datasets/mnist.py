@@ -9,9 +9,8 @@ from typing import Any
 import numpy as np
 
 from functorch_lite.torchvision.datasets.vision import (
-    VisionDataset,
+    _ImageSplitDataset,
     missing_files_error,
-    to_image,
 )
 
 __all__ = ["MNIST", "FashionMNIST", "read_idx_file"]
@@ -57,7 +56,7 @@ def read_idx_file(path: str | os.PathLike) -> np.ndarray:
     return arr.astype(dtype.newbyteorder("="))
 
 
-class MNIST(VisionDataset):
+class MNIST(_ImageSplitDataset):
     """The MNIST data set from local idx files (no download).
 
     Reads ``root/MNIST/raw/{train,t10k}-images-idx3-ubyte`` and ``...-labels-idx1-ubyte``, each
@@ -124,20 +123,10 @@ class MNIST(VisionDataset):
         return missing_files_error(type(self).__name__, self.raw_folder, files, how, download)
 
     def __getitem__(self, index: int) -> tuple[Any, Any]:
-        img, target = self._images[index], int(self._labels[index])
-        img = to_image(img)
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
+        return self._sample(self._images[index], int(self._labels[index]))
 
     def __len__(self) -> int:
         return len(self._images)
-
-    def extra_repr(self) -> str:
-        split = "Train" if self.train is True else "Test"
-        return f"Split: {split}"
 
 
 class FashionMNIST(MNIST):

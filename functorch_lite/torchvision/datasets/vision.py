@@ -48,10 +48,12 @@ class VisionDataset(Dataset):
         self.transforms = transforms
 
     def __getitem__(self, index: int) -> Any:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement __getitem__(index) "
+                                  "(a VisionDataset subclass returns one sample)")
 
     def __len__(self) -> int:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement __len__() (a "
+                                  "VisionDataset subclass returns its number of samples)")
 
     def extra_repr(self) -> str:
         """Dataset-specific lines of ``repr`` (e.g. the split).
@@ -71,6 +73,28 @@ class VisionDataset(Dataset):
         if self.transforms is not None:
             body += [repr(self.transforms)]
         return "\n".join([head] + [" " * self._repr_indent + line for line in body])
+
+
+class _ImageSplitDataset(VisionDataset):
+    """A dataset of raw images and targets with a train/test split (``self.train``), as CIFAR
+    and MNIST: ``_sample`` turns pixels into the image and applies the transforms, and ``repr``
+    shows the split."""
+
+    train: bool
+
+    def _sample(self, pixels: np.ndarray, target: Any) -> tuple[Any, Any]:
+        """``(image, target)`` as ``dataset[i]`` returns it: ``to_image(pixels)``, then
+        ``transform`` / ``target_transform``."""
+        img = to_image(pixels)
+        if self.transform is not None:
+            img = self.transform(img)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return img, target
+
+    def extra_repr(self) -> str:
+        split = "Train" if self.train is True else "Test"
+        return f"Split: {split}"
 
 
 class _StandardTransform:
