@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import strategies as st
 from test_primitives import NORMAL, Ex, case, maker, shapes, subset
 
 from functorch_lite._src.prims import softmax as SM
