@@ -5,8 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ... import numpy as jnp
+from ..._src.array import Array
 from .._tensor import Tensor
+from . import _inplace
 from .optimizer import (
     Optimizer,
     _advance,
@@ -63,6 +67,59 @@ def _adam_leaf(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, max_exp_avg
         denom = jnp.sqrt(exp_avg_sq) / bias_correction2_sqrt + eps
     # torch's addcdiv_: param + (value * exp_avg) / denom
     return param + ((-step_size) * exp_avg) / denom, exp_avg, exp_avg_sq, max_exp_avg_sq
+
+
+def _adam_numpy(param: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray,
+                exp_avg_sq: np.ndarray, max_exp_avg_sq: np.ndarray | None, s: np.ndarray,
+                g2: np.ndarray, *, step: float, lr: float, beta1: float, beta2: float,
+                eps: float, weight_decay: float, amsgrad: bool, maximize: bool,
+                decoupled_weight_decay: bool) -> np.ndarray:
+    """:func:`_adam_leaf` on numpy buffers, with the same operations in the same order (so the
+    same roundings): ``exp_avg``, ``exp_avg_sq`` and ``max_exp_avg_sq`` are updated in place,
+    ``s`` and ``g2`` are scratch, ``param`` and ``grad`` are only read. Returns the new
+    parameter (the one array it allocates).
+
+    Example:
+        >>> new_p = _adam_numpy(p, g, m, v, None, s, g2, step=1.0, lr=1e-3, beta1=0.9,
+        ...                     beta2=0.999, eps=1e-8, weight_decay=0, amsgrad=False,
+        ...                     maximize=False, decoupled_weight_decay=False)
+    """
+    if maximize:
+        grad = np.negative(grad, out=g2)
+    decay = weight_decay != 0
+    if decay and not decoupled_weight_decay:
+        np.multiply(param, weight_decay, out=s)
+        grad = np.add(grad, s, out=g2)
+    # exp_avg = lerp(exp_avg, grad, 1 - beta1), torch's two branches
+    weight = 1 - beta1
+    np.subtract(grad, exp_avg, out=s)
+    if abs(weight) < 0.5:
+        s *= weight
+        exp_avg += s
+    else:
+        s *= 1 - weight
+        np.subtract(grad, s, out=exp_avg)
+    exp_avg_sq *= beta2
+    np.multiply(grad, 1 - beta2, out=s)
+    s *= grad
+    exp_avg_sq += s
+    bias_correction1 = 1 - beta1 ** step
+    bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)
+    step_size = lr / bias_correction1
+    if amsgrad:
+        np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+        np.sqrt(max_exp_avg_sq, out=s)
+    else:
+        np.sqrt(exp_avg_sq, out=s)
+    s /= bias_correction2_sqrt
+    s += eps
+    out = np.empty_like(param)
+    np.multiply(exp_avg, -step_size, out=out)
+    out /= s
+    if decay and decoupled_weight_decay:
+        param = np.multiply(param, 1 - lr * weight_decay, out=s)
+    out += param
+    return out
 
 
 class Adam(Optimizer):
@@ -150,6 +207,25 @@ class Adam(Optimizer):
                 if amsgrad and vmax_t is None:  # amsgrad switched on after some steps
                     vmax_t = st["max_exp_avg_sq"] = _zeros_like(p)
                 step = _advance(st)
+                if _inplace.eager_numpy(p._data, g._data):
+                    p_np = p._data._value
+                    m, m_own = _inplace.private_buffer(m_t, p_np)
+                    v, v_own = _inplace.private_buffer(v_t, p_np)
+                    if vmax_t is not None:
+                        vmax, vmax_own = _inplace.private_buffer(vmax_t, p_np)
+                    else:
+                        vmax = None
+                    new_p = _adam_numpy(
+                        p_np, g._data._value, m, v, vmax, _inplace.scratch(self, p_np),
+                        _inplace.scratch(self, p_np, 1), step=step, lr=lr, beta1=beta1,
+                        beta2=beta2, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize, decoupled_weight_decay=decoupled)
+                    p._set_value(Array(new_p))
+                    _inplace.commit(m_t, m, m_own)
+                    _inplace.commit(v_t, v, v_own)
+                    if vmax_t is not None:
+                        _inplace.commit(vmax_t, vmax, vmax_own)
+                    continue
                 new_p, m, v, vmax = _adam_leaf(
                     p._data, g._data, m_t._data, v_t._data,
                     None if vmax_t is None else vmax_t._data, step=step, lr=lr, beta1=beta1,

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from ..._src.array import Array
 from .._tensor import Tensor
+from . import _inplace
 from .optimizer import Optimizer, _as_float, _check_lr, _check_unsupported
 
 __all__ = ["SGD"]
@@ -36,6 +40,41 @@ def _sgd_leaf(param: Any, grad: Any, buf: Any, *, lr: float, momentum: float,
             buf = buf * momentum + grad
         grad = grad + momentum * buf if nesterov else buf
     return param - lr * grad, buf
+
+
+def _sgd_numpy(param: np.ndarray, grad: np.ndarray, buf: np.ndarray | None, s: np.ndarray,
+               g2: np.ndarray, *, lr: float, momentum: float, dampening: float,
+               weight_decay: float, nesterov: bool, maximize: bool) -> np.ndarray:
+    """:func:`_sgd_leaf` on numpy buffers, with the same operations in the same order: ``buf``
+    (the momentum buffer after its first step; None without momentum or on the first step,
+    where the caller copies the gradient in afterwards) is updated in place, ``s`` and ``g2``
+    are scratch. Returns the new parameter (the one array it allocates).
+
+    Example:
+        >>> new_p = _sgd_numpy(p, g, b, s, g2, lr=0.1, momentum=0.9, dampening=0,
+        ...                    weight_decay=0, nesterov=False, maximize=False)
+    """
+    if maximize:
+        grad = np.negative(grad, out=g2)
+    if weight_decay != 0:
+        np.multiply(param, weight_decay, out=s)
+        grad = np.add(grad, s, out=g2)
+    if buf is not None:
+        buf *= momentum
+        if dampening != 0:
+            np.multiply(grad, 1 - dampening, out=s)
+            buf += s
+        else:
+            buf += grad
+        if nesterov:
+            np.multiply(buf, momentum, out=s)
+            grad = np.add(grad, s, out=s)
+        else:
+            grad = buf
+    out = np.empty_like(param)
+    np.multiply(grad, lr, out=out)
+    np.subtract(param, out, out=out)
+    return out
 
 
 class SGD(Optimizer):
@@ -98,6 +137,11 @@ class SGD(Optimizer):
             nesterov = group["nesterov"]
             maximize = group["maximize"]
             for p, g in self._params_with_grad(group):
+                if _inplace.eager_numpy(p._data, g._data):
+                    self._step_numpy(p, g, lr=lr, momentum=momentum, dampening=dampening,
+                                     weight_decay=weight_decay, nesterov=nesterov,
+                                     maximize=maximize)
+                    continue
                 if momentum != 0:
                     st = state[p]
                     buf_t = st.get("momentum_buffer")
@@ -114,3 +158,45 @@ class SGD(Optimizer):
                     else:
                         buf_t._set_value(new_buf)
         return loss
+
+    def _step_numpy(self, p: Tensor, g: Tensor, *, lr: float, momentum: float,
+                    dampening: float, weight_decay: float, nesterov: bool,
+                    maximize: bool) -> None:
+        """One parameter's step on the eager numpy path (the momentum buffer in place)."""
+        p_np, g_np = p._data._value, g._data._value
+        s, g2 = _inplace.scratch(self, p_np), _inplace.scratch(self, p_np, 1)
+        if momentum == 0:
+            p._set_value(Array(_sgd_numpy(p_np, g_np, None, s, g2, lr=lr, momentum=0,
+                                          dampening=dampening, weight_decay=weight_decay,
+                                          nesterov=False, maximize=maximize)))
+            return
+        st = self.state[p]
+        buf_t = st.get("momentum_buffer")
+        if buf_t is None:
+            # First step: the buffer starts as the (decayed, negated) gradient. That is
+            # torch's update with momentum applied to a zero buffer, so compute the gradient
+            # into a fresh buffer first.
+            if maximize:
+                grad = np.negative(g_np, out=g2)
+            else:
+                grad = g_np
+            if weight_decay != 0:
+                np.multiply(p_np, weight_decay, out=s)
+                grad = np.add(grad, s, out=g2)
+            buf = np.array(grad, copy=True)
+            if nesterov:
+                np.multiply(buf, momentum, out=s)
+                grad = np.add(grad, s, out=s)
+            else:
+                grad = buf
+            out = np.empty_like(p_np)
+            np.multiply(grad, lr, out=out)
+            np.subtract(p_np, out, out=out)
+            p._set_value(Array(out))
+            st["momentum_buffer"] = Tensor._from_value(Array(buf))
+            return
+        buf, owned = _inplace.private_buffer(buf_t, p_np)
+        p._set_value(Array(_sgd_numpy(p_np, g_np, buf, s, g2, lr=lr, momentum=momentum,
+                                      dampening=dampening, weight_decay=weight_decay,
+                                      nesterov=nesterov, maximize=maximize)))
+        _inplace.commit(buf_t, buf, owned)
