@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 real = pytest.importorskip("torch")
-if not hasattr(real, "tensor"):  # tests/torch/ itself, found as a namespace package via sys.path
+if not hasattr(real, "tensor"):  # some other module named torch, not the library
     pytest.skip("PyTorch is not installed", allow_module_level=True)
 
 import functorch_lite.torch as fake  # noqa: E402

@@ -39,8 +39,7 @@ def _np(t):
 
 
 def _real_torch():
-    """Real PyTorch, or skip. (A bare `import torch` could also find the tests/torch folder as
-    a namespace package, so check that it is the library.)"""
+    """Real PyTorch, or skip (checking that the module found is the library)."""
     real = pytest.importorskip("torch")
     if not hasattr(real, "from_numpy"):
         pytest.skip("PyTorch is not installed")

@@ -619,7 +619,7 @@ def test_pytorch_and_safetensors_read_our_checkpoint(tmp_path):
     torch = _facade()
     st_torch = pytest.importorskip("safetensors.torch")
     real = pytest.importorskip("torch")
-    if not hasattr(real, "from_numpy"):  # tests/torch seen as a namespace package
+    if not hasattr(real, "from_numpy"):  # some other module named torch, not the library
         pytest.skip("PyTorch is not installed")
     path = tmp_path / "ours.safetensors"
     state = {
@@ -645,7 +645,7 @@ def test_pytorch_and_safetensors_read_our_checkpoint(tmp_path):
 def test_real_pytorch_checkpoints_are_refused_with_advice(tmp_path, zipfile_format, monkeypatch):
     torch = _facade()
     real = pytest.importorskip("torch")
-    if not hasattr(real, "from_numpy"):  # tests/torch seen as a namespace package
+    if not hasattr(real, "from_numpy"):  # some other module named torch, not the library
         pytest.skip("PyTorch is not installed")
     path = tmp_path / "model.pth"
     real.save(
