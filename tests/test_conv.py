@@ -20,6 +20,7 @@ import functorch_lite as fl
 import functorch_lite.numpy as jnp
 from functorch_lite import lax
 from functorch_lite._src import conv as conv_src
+from functorch_lite._src.prims import conv as C
 from functorch_lite.test_util import check_grads
 
 SETTINGS = settings(max_examples=20, deadline=None, derandomize=True,
@@ -158,6 +159,39 @@ def test_preferred_element_type_and_float32_default():
     assert lax.conv(x, w, (1,), "VALID").dtype == F32
     got = lax.conv(x, w, (1,), "VALID", preferred_element_type=jnp.float64)
     close(got, conv_ref(x.astype(F64), w.astype(F64), (1,), [(0, 0)], (1,), (1,)))
+
+
+@SETTINGS
+@given(conv_config(max_spatial=3), st.integers(0, 2**32 - 1))
+def test_both_conv_kernel_algorithms_match_naive_loops(cfg, seed):
+    # The kernel picks im2col or col2im by shape; check each one on every drawn convolution
+    # (col2im only takes unit window strides).
+    cfg = dict(cfg, window_strides=(1,) * len(cfg["window_strides"]))
+    assume(all(C.window_out_dim(m, lo, hi, ld, k, rd, 1) > 0 for m, (lo, hi), ld, k, rd in
+               zip(cfg["lhs_shape"][2:], cfg["padding"], cfg["lhs_dilation"],
+                   cfg["rhs_shape"][2:], cfg["rhs_dilation"])))
+    x, w = draw_args(seed, (cfg["lhs_shape"], cfg["rhs_shape"]), F64)
+    params = (cfg["window_strides"], cfg["padding"], cfg["lhs_dilation"], cfg["rhs_dilation"])
+    g = cfg["feature_group_count"]
+    want = conv_ref(x, w, *params, g)
+    close(C._conv_col2im(np, x, w, *params[1:], g, want.shape[2:]), want)
+    close(C.conv_general_dilated_p.kernel(np)(x, w, *params, g), want)
+
+
+def test_the_input_gradient_of_a_feature_widening_conv_takes_col2im(monkeypatch):
+    calls = []
+    real = C._conv_col2im
+    monkeypatch.setattr(C, "_conv_col2im", lambda *a: calls.append(1) or real(*a))
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((2, 2, 6, 6)), rng.standard_normal((5, 2, 3, 3))
+    conv = lambda x: lax.conv(x, w, (1, 1), "VALID")  # noqa: E731
+    y, vjp = fl.vjp(conv, x)
+    assert not calls  # the forward convolution: im2col
+    ct = rng.standard_normal(y.shape)
+    (got,) = vjp(ct)
+    assert calls == [1]
+    close(got, conv_ref(ct, np.flip(w, (2, 3)).transpose(1, 0, 2, 3), (1, 1), [(2, 2)] * 2,
+                        (1, 1), (1, 1)))
 
 
 # ---- derivatives, vmap, jit ----------------------------------------------------------------------
@@ -445,3 +479,36 @@ def test_integer_windows_and_their_errors():
                                   x.sum(axis=0, keepdims=True))
     with pytest.raises(TypeError, match="cannot be an element of the int32 operand"):
         lax.reduce_window(x, -np.inf, lax.max, (2, 2), (1, 1), "VALID")
+
+
+@SETTINGS
+@given(window_config(), st.sampled_from(["max", "min"]), st.integers(0, 2**32 - 1))
+def test_window_argmax_is_a_strict_scan_nan_included(cfg, kind, seed):
+    # The first extremum of each window in row-major window order; a first NaN wins, later
+    # NaNs never do (what `if v > best: best = v` does), checked one window at a time.
+    shape, (window, strides, pads, base, wdil) = cfg
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-1, 2, shape).astype(F64)
+    x[rng.random(shape) < 0.25] = np.nan
+    got = np.asarray(C.window_argmax(x, kind, window, strides, pads, base, wdil))
+
+    def dilate_pad(a, fill):  # holes and padding hold `fill`; negative padding crops
+        for ax, (d, (lo, hi)) in enumerate(zip(base, pads)):
+            a = np.moveaxis(a, ax, 0)
+            out = np.full(((a.shape[0] - 1) * d + 1,) + a.shape[1:], fill, a.dtype)
+            out[::d] = a
+            out = np.concatenate([np.full((max(lo, 0),) + a.shape[1:], fill, a.dtype), out,
+                                  np.full((max(hi, 0),) + a.shape[1:], fill, a.dtype)])
+            a = np.moveaxis(out[max(-lo, 0):out.shape[0] - max(-hi, 0)], 0, ax)
+        return a
+
+    xd = dilate_pad(x, -np.inf if kind == "max" else np.inf)
+    flat = dilate_pad(np.arange(x.size).reshape(shape), x.size)
+    better = (lambda a, b: a > b) if kind == "max" else (lambda a, b: a < b)
+    for o in np.ndindex(*got.shape):
+        best = pos = None
+        for w in np.ndindex(*window):
+            at = tuple(i * s + j * d for i, s, j, d in zip(o, strides, w, wdil))
+            if best is None or better(xd[at], best):
+                best, pos = xd[at], flat[at]
+        assert got[o] == pos, (o, got[o], pos)

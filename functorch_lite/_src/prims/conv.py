@@ -4,7 +4,8 @@
 ``(O, C // G, *window)``, out ``(N, O, *spatial)``; ``lax.conv_general_dilated`` transposes other
 layouts into it (transposes are primitives with their own rules, so this costs no rule here).
 Its kernel is im2col: a strided view of the padded input, one copy into a column matrix and one
-matmul per call, the feature groups batched into the matmul.
+matmul per call, the feature groups batched into the matmul; or, with unit strides where it is
+cheaper (an input gradient onto fewer features), col2im: one matmul, then a shifted add per tap.
 
 ``reduce_window_sum`` / ``reduce_window_max`` / ``reduce_window_min`` window over every axis of
 their operand. The extrema's derivatives go to the first maximal (minimal) element of each
@@ -137,6 +138,11 @@ def _conv_kernel(xp):
         p_size, k_size = math.prod(out_sp), math.prod(ks)
         if n * p_size * o == 0:
             return xp.zeros((n, o) + out_sp, dtype=lhs.dtype)
+        if (all(s == 1 for s in window_strides)
+                and o * math.prod(lhs.shape[2:]) < c * p_size):
+            # Fewer output than input values per window tap (the input's VJP: a cotangent of
+            # many features back onto an input of few): col2im beats im2col.
+            return _conv_col2im(xp, lhs, rhs, padding, lhs_dilation, rhs_dilation, g, out_sp)
         sp_axes = tuple(range(2, 2 + nsp))
         k_axes = tuple(range(2 + nsp, 2 + 2 * nsp))
         w = rhs.reshape(g, o // g, (c // g) * k_size)
@@ -159,6 +165,40 @@ def _conv_kernel(xp):
         return y.reshape((n, o) + out_sp)
 
     return impl
+
+
+def _conv_col2im(xp: Any, lhs: Any, rhs: Any, padding: tuple, lhs_dilation: tuple,
+                 rhs_dilation: tuple, g: int, out_sp: tuple) -> Any:
+    """The convolution with unit window strides as a scatter: one matmul gives every (output
+    feature, tap) product of every input element, ``t[o, k, n, i]``, and each tap ``k`` adds
+    its slice into the output, shifted: ``out[n, o, lo + i * ld - k * rd] += t[o, k, n, i]``.
+    Its work is ``O * K * N * I`` where im2col's is ``C * K * N * P``: cheaper when the output
+    has fewer features than the input (or the input is dilated: P ~ I * ld)."""
+    n, c = lhs.shape[:2]
+    o, ks, in_sp = rhs.shape[0], tuple(rhs.shape[2:]), tuple(lhs.shape[2:])
+    cg, og = c // g, o // g
+    k_size, i_size = math.prod(ks), math.prod(in_sp)
+    x = lhs.reshape(n, g, cg, i_size).transpose(1, 2, 0, 3).reshape(g, cg, n * i_size)
+    w = rhs.reshape(g, og, cg, k_size).transpose(0, 1, 3, 2).reshape(g, og * k_size, cg)
+    # (2-d matmuls per group: numpy's stacked matmul can miss BLAS, see _conv_kernel)
+    t = w[0] @ x[0] if g == 1 else xp.stack([w[i] @ x[i] for i in range(g)])
+    t = t.reshape((o,) + ks + (n,) + in_sp)
+    out = xp.zeros((o, n) + out_sp, dtype=lhs.dtype)
+    for offset in itertools.product(*(range(k) for k in ks)):
+        src, dst = [], []
+        for k, (lo, _), ld, rd, p, m in zip(offset, padding, lhs_dilation, rhs_dilation,
+                                            out_sp, in_sp):
+            shift = lo - k * rd  # input element i lands on output position shift + i * ld
+            i0 = max(0, -(shift // ld))
+            i1 = min(m, (p - 1 - shift) // ld + 1)
+            if i1 <= i0:
+                break
+            src.append(slice(i0, i1))
+            dst.append(slice(shift + i0 * ld, shift + (i1 - 1) * ld + 1, ld))
+        else:
+            out[(slice(None), slice(None)) + tuple(dst)] += t[
+                (slice(None),) + offset + (slice(None),) + tuple(src)]
+    return out.swapaxes(0, 1)  # (a view, as in the im2col path)
 
 
 def _check_conv(lhs: ShapedArray, rhs: ShapedArray, window_strides, padding, lhs_dilation,
@@ -480,14 +520,25 @@ def _window_argmax_kernel(xp):
                                 out)
         if math.prod(out) == 0:
             return xp.zeros(out, dtype=np.int64)
-        better = xp.greater if kind == "max" else xp.less
-        best = xpd[slices[0]].copy()
+        # The extremum first (fmax/fmin skip NaN), then the first offset holding it: offsets
+        # from the last to the first, each overwriting ``which`` where it holds the extremum,
+        # by arithmetic (a masked copy branches per element: ~5x slower on random masks).
+        # This is the strict-comparison scan "the first extremum wins", NaN included: a
+        # later NaN never wins, a first NaN always does.
+        pick = xp.fmax if kind == "max" else xp.fmin
+        first = xpd[slices[0]]
+        best = first.copy()
+        for sl in slices[1:]:
+            pick(best, xpd[sl], out=best)
         which = xp.zeros(out, dtype=np.int8 if len(slices) < 128 else np.int32)
-        for k, sl in enumerate(slices[1:], 1):  # strict comparison: the first extremum wins
-            v = xpd[sl]
-            won = better(v, best)
-            xp.copyto(best, v, where=won)
-            xp.copyto(which, k, where=won)
+        step = xp.empty_like(which)
+        for k in range(len(slices) - 1, -1, -1):
+            hit = xp.equal(xpd[slices[k]], best)
+            xp.subtract(which, k, out=step)
+            xp.multiply(step, hit, out=step)
+            xp.subtract(which, step, out=which)  # which = k where hit
+        if x.dtype.kind in "fc":
+            xp.multiply(which, first == first, out=which)  # a NaN first element wins
         return _offset_to_flat(xp, which, x.shape, batch_dims, window_dimensions,
                                window_strides, padding, base_dilation, window_dilation, out)
 
