@@ -451,3 +451,23 @@ def test_unsupported_and_abstract_autograd_entry_points_say_what_to_do():
     with pytest.raises(NotImplementedError, match="You must implement either the backward or vjp "
                                                   "method"):
         NoBackward.apply(x).sum().backward()
+
+
+def test_function_mark_non_differentiable_outputs_get_zero_gradients():
+    class SortWithKey(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x * 2.0
+            key = x * 3.0  # used in the loss, but marked: no gradient flows through it
+            ctx.mark_non_differentiable(key)
+            return y, key
+
+        @staticmethod
+        def backward(ctx, g_y, g_key):
+            assert float(g_key.abs().sum()) == 0.0  # torch passes zeros for marked outputs
+            return g_y * 2.0
+
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y, key = SortWithKey.apply(x)
+    (y.sum() + key.sum()).backward()
+    assert x.grad.tolist() == [2.0, 2.0]

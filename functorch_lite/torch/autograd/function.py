@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from ... import numpy as jnp
 from ..._src.custom import custom_vjp
 from ..._src.interpreters.reverse import ReverseTracer
 from .. import _autograd as AG
@@ -27,6 +28,7 @@ class FunctionCtx:
         self._originals = originals or {}
         self._saved: tuple = ()
         self._versions: list = []
+        self._non_differentiable: set = set()  # ids of outputs marked by forward
         self.materialize_grads = True
 
     def save_for_backward(self, *tensors: Any) -> None:
@@ -63,10 +65,13 @@ class FunctionCtx:
         return self.saved_tensors
 
     def mark_dirty(self, *tensors: Any) -> None:
-        pass
+        """Accepted for ported code. ``forward`` sees fresh tensors over the inputs' immutable
+        values, so an in-place change there stays local to ``forward`` (torch would change the
+        caller's tensor); return the changed tensor as an output instead."""
 
     def mark_non_differentiable(self, *tensors: Any) -> None:
-        pass
+        """Outputs that have no gradient: ``backward`` receives zeros for them, as in torch."""
+        self._non_differentiable.update(id(t) for t in tensors)
 
     def set_materialize_grads(self, value: bool) -> None:
         self.materialize_grads = value
@@ -155,6 +160,8 @@ class Function:
             outs = (out,) if single else tuple(out)
             structure["single"] = single
             structure["n"] = len(outs)
+            structure["non_differentiable"] = [k for k, o in enumerate(outs)
+                                               if id(o) in ctx._non_differentiable]
             return tuple(o._data for o in outs), ctx
 
         @custom_vjp
@@ -165,6 +172,9 @@ class Function:
             return run(vals)
 
         def bwd(ctx: FunctionCtx, cts: tuple) -> tuple:
+            cts = list(cts)
+            for k in structure["non_differentiable"]:
+                cts[k] = jnp.zeros_like(cts[k])
             grads = cls.backward(ctx, *[Tensor._from_value(c) for c in cts])
             if not isinstance(grads, tuple):
                 grads = (grads,)
