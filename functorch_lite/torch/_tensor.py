@@ -101,7 +101,7 @@ class Tensor:
         return self
 
     def __init__(self, *args: Any, **kwargs: Any):
-        pass
+        pass  # everything is set in __new__ (subclasses such as Parameter construct there too)
 
     # ---- construction (internal) ----------------------------------------------------------------
     @staticmethod

@@ -54,7 +54,7 @@ class detect_anomaly:
     """
 
     def __init__(self, check_nan: bool = True):
-        pass
+        pass  # anomaly detection is accepted and does nothing (documented above)
 
     def __enter__(self) -> None:
         return None

@@ -113,7 +113,7 @@ class Function:
     vjp = backward
 
     def __init__(self, *args: Any, **kwargs: Any):
-        pass
+        pass  # torch's legacy instance form; Functions are used through the classmethod apply
 
     @classmethod
     def _uses_setup_context(cls) -> bool:

@@ -34,7 +34,7 @@ class Parameter(Tensor):
         return cls._leaf(data._data, requires_grad)
 
     def __init__(self, data: Any = None, requires_grad: bool = True):
-        pass
+        pass  # built in __new__ (Tensor._leaf)
 
     def __reduce_ex__(self, protocol: int):
         return (Parameter, (Tensor._from_value(self._data), self.requires_grad))
@@ -60,4 +60,4 @@ class Buffer(Tensor):
         return out
 
     def __init__(self, data: Any = None, *, persistent: bool = True):
-        pass
+        pass  # built in __new__
