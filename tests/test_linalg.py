@@ -560,3 +560,37 @@ def test_einsum_out_is_unsupported_with_a_fix():
     with pytest.raises(NotImplementedError, match="einsum: out= is not supported .*use the "
                                                   "returned value"):
         jnp.einsum("i,i->", x, x, out=x)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from([
+    ("ij,kj->ik", (3, 5), (4, 5)),      # x @ w.T: w's gradient is ct.T @ x
+    ("ij,jk->ik", (3, 5), (5, 4)),      # plain matmul
+    ("ji,jk->ik", (5, 3), (5, 4)),      # x.T @ y
+    ("ji,kj->ik", (5, 3), (4, 5)),      # x.T @ y.T: both gradients transposed products
+    ("bij,bkj->bik", (2, 3, 5), (2, 4, 5)),
+]), st.booleans())
+def test_matmul_gradients_come_back_contiguous_with_the_same_values(case, use_jit):
+    # A transposed (strided) gradient makes every later elementwise op against a contiguous
+    # array (an optimizer update) several times slower; the values must not change.
+    spec, xs, ys = case
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal(xs), rng.standard_normal(ys)
+    f = lambda a, b: jnp.sum(jnp.sin(jnp.einsum(spec, a, b)))  # noqa: E731
+    g = fl.grad(f, argnums=(0, 1))
+    gx, gy = (fl.jit(g) if use_jit else g)(x, y)
+    ct = np.cos(np.einsum(spec, x, y))
+    ins, out = spec.split("->")
+    a, b = ins.split(",")
+    np.testing.assert_allclose(gx, np.einsum(f"{out},{b}->{a}", ct, y), rtol=1e-12)
+    np.testing.assert_allclose(gy, np.einsum(f"{a},{out}->{b}", x, ct), rtol=1e-12)
+    assert np.asarray(gx).flags.c_contiguous and np.asarray(gy).flags.c_contiguous
+
+
+def test_jit_turns_transpose_of_a_product_into_the_swapped_product():
+    x, w = np.ones((3, 5)), np.ones((4, 5))
+    f = fl.jit(fl.grad(lambda w, x: jnp.sum(x @ w.T)))
+    text = f.lower(w, x).as_text()
+    assert ".transpose(" not in text.split("@")[-1], text  # nothing after the last product
+    np.testing.assert_allclose(f(w, x), np.full((4, 5), 3.0))
+    assert np.asarray(f(w, x)).flags.c_contiguous

@@ -230,6 +230,34 @@ def _uniform_constants(jaxpr: Jaxpr) -> dict[Var, Literal]:
     return out
 
 
+def _use_counts(jaxpr: Jaxpr) -> dict[Var, int]:
+    uses: dict[Var, int] = {}
+    for v in [v for e in jaxpr.eqns for v in e.invars] + list(jaxpr.outvars):
+        if isinstance(v, Var):
+            uses[v] = uses.get(v, 0) + 1
+    return uses
+
+
+def _swapped_dot(eqn: Eqn, operand: Any, producer: dict, uses: dict) -> Eqn | None:
+    """``transpose(dot_general(x, y))`` that only swaps the free-axis blocks, as the one
+    ``dot_general(y, x)``: same numbers, but a contiguous result instead of a strided view
+    (what reverse mode leaves for the weight of ``x @ w.T``). Elementwise ops meeting a
+    transposed operand next to a contiguous one run several times slower."""
+    dot = producer.get(operand)
+    if dot is None or uses.get(operand, 0) != 1:
+        return None
+    (lc, rc), (lb, rb) = dot.params["dimension_numbers"]
+    x, y = dot.invars
+    nb = len(lb)
+    n_lf = len(x.aval.shape) - len(lc) - nb
+    n_rf = len(y.aval.shape) - len(rc) - nb
+    swap = tuple(range(nb)) + tuple(range(nb + n_lf, nb + n_lf + n_rf)) + \
+        tuple(range(nb, nb + n_lf))
+    if not n_lf or not n_rf or tuple(eqn.params["permutation"]) != swap:
+        return None
+    return Eqn(dot.prim, [y, x], eqn.outvars, {"dimension_numbers": ((rc, lc), (rb, lb))})
+
+
 def optimize(jaxpr: Jaxpr) -> Jaxpr:
     """Simplify algebraic identities, then CSE, then DCE. Returns a new Jaxpr."""
     subst: dict[Var, Any] = {}
@@ -242,8 +270,14 @@ def optimize(jaxpr: Jaxpr) -> Jaxpr:
 
     seen: dict[Any, list] = {}
     eqns: list[Eqn] = []
+    uses = _use_counts(jaxpr)
+    producer: dict[Var, Eqn] = {}
     for eqn in jaxpr.eqns:
         invars = [read(v) for v in eqn.invars]
+        if eqn.prim.name == "transpose":
+            swapped = _swapped_dot(eqn, invars[0], producer, uses)
+            if swapped is not None:
+                eqn, invars = swapped, swapped.invars
         if uniform and eqn.prim.name in _BROADCASTING_BINARY:
             out_shape = eqn.outvars[0].aval.shape
             for i, v in enumerate(invars):
@@ -270,6 +304,8 @@ def optimize(jaxpr: Jaxpr) -> Jaxpr:
             continue
         if key is not None:
             seen[key] = eqn.outvars
+        if eqn.prim.name == "dot_general":
+            producer[eqn.outvars[0]] = eqn
         eqns.append(eqn)
     outvars = [read(v) for v in jaxpr.outvars]
 

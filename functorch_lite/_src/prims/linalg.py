@@ -96,37 +96,50 @@ def _dot_general_aval(x: ShapedArray, y: ShapedArray, dimension_numbers):
 
 @functools.lru_cache(maxsize=1024)
 def _lhs_ct_plan(xn: int, yn: int, dimension_numbers: tuple) -> tuple:
-    """(dimension numbers of ct . y, permutation back to lhs's layout); cached, as it is pure
-    index bookkeeping that would otherwise run on every backward pass."""
+    """(operands in order, dimension numbers, permutation back to lhs's layout) of lhs's
+    cotangent; cached, as it is pure index bookkeeping that would otherwise run on every
+    backward pass. Of ``ct . y`` and ``y . ct`` it picks one whose result already has lhs's
+    layout: a transposed cotangent is a strided view, and every elementwise op that later
+    meets it with a contiguous array (an optimizer update, say) runs several times slower."""
     (lc, rc), (lb, rb) = dimension_numbers
     nb, lf, rf = len(lb), _free(xn, lc, lb), _free(yn, rc, rb)
     ct_rf = tuple(range(nb + len(lf), nb + len(lf) + len(rf)))
-    # result axes: batch, lhs free (from ct), then rhs's remaining axes (its contract axes in
-    # increasing order); map each back to the lhs axis it stands for.
-    lhs_axis_of = list(lb) + list(lf) + [lc[rc.index(r)] for r in sorted(rc)]
-    return ((ct_rf, rf), (tuple(range(nb)), rb)), inverse_permutation(lhs_axis_of)
+    batch = tuple(range(nb))
+    # ct . y: batch, lhs free (from ct), then y's remaining axes (its contract axes in
+    # increasing order); y . ct: batch, y's remaining axes, then lhs free.
+    y_rest = [lc[rc.index(r)] for r in sorted(rc)]
+    ct_first = list(lb) + list(lf) + y_rest
+    if ct_first != sorted(ct_first) and list(lb) + y_rest + list(lf) == list(range(xn)):
+        return False, ((rf, ct_rf), (rb, batch)), tuple(range(xn))
+    return True, ((ct_rf, rf), (batch, rb)), inverse_permutation(ct_first)
 
 
 @functools.lru_cache(maxsize=1024)
 def _rhs_ct_plan(xn: int, yn: int, dimension_numbers: tuple) -> tuple:
+    """As ``_lhs_ct_plan`` for rhs: ``x . ct`` (a plain matmul's ``x.T @ ct``) unless
+    ``ct . x`` is the one with rhs's layout (``x @ w.T``'s weight gradient, ``ct.T @ x``)."""
     (lc, rc), (lb, rb) = dimension_numbers
     nb, lf = len(lb), _free(xn, lc, lb)
     ct_lf = tuple(range(nb, nb + len(lf)))
-    # x first, so a plain matmul's rhs cotangent is x.T @ ct with no transpose after it.
-    # result axes: batch, x's remaining axes (its contract axes in increasing order), then
-    # ct's remaining axes (rhs's free axes); map each back to the rhs axis it stands for.
-    rhs_axis_of = list(rb) + [rc[lc.index(c)] for c in sorted(lc)] + list(_free(yn, rc, rb))
-    return ((lf, ct_lf), (lb, tuple(range(nb)))), inverse_permutation(rhs_axis_of)
+    batch = tuple(range(nb))
+    x_rest = [rc[lc.index(c)] for c in sorted(lc)]
+    rf = list(_free(yn, rc, rb))
+    x_first = list(rb) + x_rest + rf
+    if x_first != sorted(x_first) and list(rb) + rf + x_rest == list(range(yn)):
+        return False, ((ct_lf, lf), (batch, lb)), tuple(range(yn))
+    return True, ((lf, ct_lf), (lb, batch)), inverse_permutation(x_first)
 
 
 def _vjp_lhs(ct, out, x, y, *, dimension_numbers):
-    dn, perm = _lhs_ct_plan(S.ndim_of(x), S.ndim_of(y), dimension_numbers)
-    return S.transpose(dot_general_p.bind(ct, y, dimension_numbers=dn), perm)
+    ct_first, dn, perm = _lhs_ct_plan(S.ndim_of(x), S.ndim_of(y), dimension_numbers)
+    a, b = (ct, y) if ct_first else (y, ct)
+    return S.transpose(dot_general_p.bind(a, b, dimension_numbers=dn), perm)
 
 
 def _vjp_rhs(ct, out, x, y, *, dimension_numbers):
-    dn, perm = _rhs_ct_plan(S.ndim_of(x), S.ndim_of(y), dimension_numbers)
-    return S.transpose(dot_general_p.bind(x, ct, dimension_numbers=dn), perm)
+    x_first, dn, perm = _rhs_ct_plan(S.ndim_of(x), S.ndim_of(y), dimension_numbers)
+    a, b = (x, ct) if x_first else (ct, x)
+    return S.transpose(dot_general_p.bind(a, b, dimension_numbers=dn), perm)
 
 
 def _shift(dims: tuple, by: int = 1) -> tuple:
