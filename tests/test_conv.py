@@ -512,3 +512,42 @@ def test_window_argmax_is_a_strict_scan_nan_included(cfg, kind, seed):
             if best is None or better(xd[at], best):
                 best, pos = xd[at], flat[at]
         assert got[o] == pos, (o, got[o], pos)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(conv_config(), st.integers(1, 3))
+def test_kernel_in_cache_sized_chunks_equals_the_reference(monkeypatch, cfg, chunk_examples):
+    # On the CPU the kernel builds its im2col columns a few examples (or contracted features)
+    # at a time; a tiny cache budget forces that path on the small drawn shapes.
+    p = (cfg["window_strides"], cfg["padding"], cfg["lhs_dilation"], cfg["rhs_dilation"],
+         cfg["feature_group_count"])
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(cfg["lhs_shape"])
+    w = rng.standard_normal(cfg["rhs_shape"])
+    f = lambda x, w: C.conv_general_dilated(x, w, *p)  # noqa: E731
+    y, pullback = fl.vjp(f, x, w)
+    ct = rng.standard_normal(np.shape(y))
+    whole = (y, *pullback(ct))
+    monkeypatch.setattr(C, "_CACHE_BYTES", chunk_examples * 8)
+    y, pullback = fl.vjp(f, x, w)
+    for got, want in zip((y, *pullback(ct)), whole):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(y, conv_ref(x, w, *p), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("budget", [8, 8 * 49 * 9 * 2 + 8])
+def test_kernel_gradient_in_chunks_of_contracted_features(monkeypatch, budget):
+    # The kernel's VJP correlates the input with the whole output cotangent (a window larger
+    # than the output); on the CPU it contracts a few examples at a time and sums.
+    rng = np.random.default_rng(1)
+    x, w = rng.standard_normal((5, 2, 9, 9)), rng.standard_normal((3, 2, 3, 3))
+    f = lambda w: C.conv_general_dilated(x, w, (1, 1), ((0, 0), (0, 0)), (1, 1), (1, 1))  # noqa
+    y, pullback = fl.vjp(f, w)
+    ct = rng.standard_normal(np.shape(y))
+    (whole,) = pullback(ct)
+    monkeypatch.setattr(C, "_CACHE_BYTES", budget)
+    (chunked,) = fl.vjp(f, w)[1](ct)
+    np.testing.assert_allclose(chunked, whole, rtol=1e-12)
+    want = np.einsum("nohw,nckhlw->ockl", ct, np.lib.stride_tricks.sliding_window_view(
+        x, (7, 7), axis=(2, 3)).transpose(0, 1, 2, 4, 3, 5))
+    np.testing.assert_allclose(chunked, want, rtol=1e-10)
