@@ -200,3 +200,47 @@ def _window_argmax(draw):
     return Ex(lambda x: C.window_argmax(x, kind, *params),
               lambda x: window_argmax_ref(x, kind, *params), make, diff=False,
               what=f"{kind}, shape={shape}, params={params}, ties={ties}")
+
+
+# ---- select_and_scatter_add (the max/min-pool VJP) ----------------------------------------------
+
+
+def select_and_scatter_add_ref(ct, x, kind, window, strides, pads, base_dil, win_dil):
+    """Each window's cotangent added at its first extremum, one window at a time."""
+    idx = window_argmax_ref(x, kind, window, strides, pads, base_dil, win_dil)
+    out = np.zeros(x.size + 1, ct.dtype)
+    for pos in itertools.product(*map(range, idx.shape)):
+        out[idx[pos]] += ct[pos]
+    return out[:x.size].reshape(x.shape)
+
+
+@st.composite
+def tiling_config(draw, max_dims: int = 3):
+    """Windows side by side (window == stride, no padding or holes), sometimes leaving a
+    trailing remainder no window reads: the kernel's fast path."""
+    rank = draw(st.integers(1, max_dims))
+    window = tuple(draw(st.integers(1, 3)) for _ in range(rank))
+    shape = tuple(k * draw(st.integers(1, 3)) + draw(st.integers(0, k - 1)) for k in window)
+    return shape, (window, window, ((0, 0),) * rank, (1,) * rank, (1,) * rank)
+
+
+@case("select_and_scatter_add", FLOATS)
+def _select_and_scatter_add(draw):
+    shape, params = draw(st.one_of(tiling_config(), window_config()))
+    kind = draw(st.sampled_from(["max", "min"]))
+    # the forward's extrema passed along (as reduce_window's VJP does), or not
+    with_extremum = draw(st.booleans())
+    out_shape = tuple(C.window_out_dim(n, lo, hi, bd, k, wd, s) for n, (lo, hi), bd, k, wd, s
+                      in zip(shape, params[2], params[3], params[0], params[4], params[1]))
+
+    def fn(ct, x):
+        if with_extremum:
+            extremum = C.reduce_window_prim(kind, x, *params)
+            return C.select_and_scatter_add_p.bind(ct, x, extremum, kind=kind,
+                                                   **C._window_params(*params))
+        return C.select_and_scatter_add(ct, x, kind, *params)
+
+    # distinct operand values: the winners do not move under the finite differences
+    return Ex(fn, lambda ct, x: select_and_scatter_add_ref(ct, x, kind, *params),
+              maker((out_shape, NORMAL), (shape, distinct())),
+              what=f"{kind}, shape={shape}, params={params}, extremum={with_extremum}")

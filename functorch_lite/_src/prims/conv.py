@@ -10,8 +10,10 @@ cheaper (an input gradient onto fewer features), col2im: one matmul, then a shif
 ``reduce_window_sum`` / ``reduce_window_max`` / ``reduce_window_min`` window over every axis of
 their operand. The extrema's derivatives go to the first maximal (minimal) element of each
 window in row-major window order, as in JAX/XLA: ``window_argmax`` (no derivative) finds its
-flat position, and the JVP gathers / the VJP scatter-adds through the existing indexing
-primitives, so no quadratic work and second derivatives come free.
+flat position and the JVP gathers there. The VJP is ``select_and_scatter_add`` (as in JAX):
+its kernel writes each cotangent at its window's winner (strided, with no indices, when the
+windows tile the operand: ``pool_vjp.py``; else ``window_argmax`` then a scatter-add), and its
+own rules are that gather and itself, so second derivatives come free.
 
 Padding pairs may be negative (they crop): the VJP paddings need it.
 """
@@ -23,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from ..array import Array
 from ..core import ZERO_DERIVATIVE, Primitive, ShapedArray
 from . import indexing as ix
 from . import shape as S
+from .pool_vjp import is_tiling, tiled_select_and_scatter_add
 
 # ---- shape arithmetic (pure Python: shared by the shape rules and the kernels) ------------------
 
@@ -510,12 +512,8 @@ def _chooser_jvp(kind: str):
 
 def _chooser_vjp(kind: str):
     def vjp(ct, out, x, **p):
-        idx = window_argmax_p.bind(x, kind=kind, batch_dims=0, **p)
-        shape = S.shape_of(x)
-        size = math.prod(shape)
-        zeros = Array(np.zeros(size + 1, S.dtype_of(ct)))
-        spread = ix.scatter(zeros, ct, idx, mode="add")
-        return S.reshape(S.slice_(spread, (0,), (size,), (1,)), shape)
+        # (the forward's extrema come along: the kernel need not find them again)
+        return select_and_scatter_add_p.bind(ct, x, out, kind=kind, **p)
 
     return vjp
 
@@ -642,6 +640,85 @@ window_argmax_p = Primitive(
     vjp=ZERO_DERIVATIVE,
     batch=_window_argmax_batch,
 )
+
+
+# ---- select_and_scatter_add: the max/min-pool VJP --------------------------------------------
+
+
+def _select_and_scatter_add_kernel(xp):
+    argmax = _window_argmax_kernel(xp)
+    scatter = ix.scatter_p.kernel(xp)
+
+    def impl(ct, x, *extremum, kind, window_dimensions, window_strides, padding, base_dilation,
+             window_dilation):
+        if is_tiling(x.shape, ct.dtype, window_dimensions, window_strides, padding,
+                     base_dilation, window_dilation):
+            return tiled_select_and_scatter_add(xp, ct, x, extremum[0] if extremum else None,
+                                                kind, window_dimensions)
+        # general windows (overlapping, padded, dilated): the flat position of each window's
+        # winner, then a scatter-add into zeros with one extra slot for windows won by padding
+        idx = argmax(x, kind, 0, window_dimensions, window_strides, padding, base_dilation,
+                     window_dilation)
+        size = math.prod(x.shape)
+        spread = scatter(xp.zeros(size + 1, dtype=ct.dtype), ct, idx, mode="add")
+        return spread[:size].reshape(x.shape)
+
+    return impl
+
+
+def _select_and_scatter_add_aval(ct, a, *extremum, kind, **p):
+    _check_window("select_and_scatter_add", a, **p)
+    if kind not in ("max", "min"):
+        raise ValueError(f"select_and_scatter_add: kind must be 'max' or 'min', got {kind!r}")
+    out = _window_out_shape(a, **p)
+    for what, v in (("cotangent", ct),) + tuple(("extremum", e) for e in extremum):
+        if v.shape != out or v.dtype != a.dtype:
+            raise ValueError(
+                f"select_and_scatter_add: the {what} must have the windowed shape {out} and the "
+                f"operand's dtype {a.dtype}, got {v.shape} {v.dtype}")
+    if len(extremum) > 1:
+        raise TypeError("select_and_scatter_add takes (ct, operand[, extremum])")
+    return ShapedArray(a.shape, a.dtype)
+
+
+def _select_and_scatter_add_vjp_ct(g, out, ct, x, *extremum, kind, **p):
+    """Each window's share back from its winner: a gather at the window's argmax."""
+    return _chooser_jvp(kind)(g, None, x, **p)
+
+
+def _select_and_scatter_add_jvp_ct(t, out, ct, x, *extremum, **p):
+    return select_and_scatter_add_p.bind(t, x, *extremum, **p)
+
+
+def _select_and_scatter_add_batch(vals, dims, *, kind, **p):
+    size = S.batch_size(vals, dims)
+    args = [S.bdim_to_front(v, d, size) for v, d in zip(vals, dims)]
+    return select_and_scatter_add_p.bind(*args, kind=kind, **_with_batch_axis(p, 0)), 0
+
+
+select_and_scatter_add_p = Primitive(
+    "select_and_scatter_add",
+    kernel=_select_and_scatter_add_kernel,
+    abstract_eval=_select_and_scatter_add_aval,
+    # linear in the cotangent; piecewise constant in the operand (its winners) as in JAX, and
+    # in the optional extremum (a function of the operand, passed to save work)
+    jvp=(_select_and_scatter_add_jvp_ct, None, None),
+    vjp=(_select_and_scatter_add_vjp_ct, None, None),
+    batch=_select_and_scatter_add_batch,
+)
+
+
+def select_and_scatter_add(ct: Any, x: Any, kind: str, window_dimensions: tuple,
+                           window_strides: tuple, padding: tuple, base_dilation: tuple,
+                           window_dilation: tuple) -> Any:
+    """An array shaped like ``x`` holding each window's ``ct`` at the window's first maximum
+    (``kind="max"``) or minimum in row-major window order, summed where windows share it:
+    the VJP of ``reduce_window_{kind}``.
+
+    Example: ``select_and_scatter_add(ct, x, "max", (2,), (2,), ((0, 0),), (1,), (1,))``.
+    """
+    return select_and_scatter_add_p.bind(ct, x, kind=kind, **_window_params(
+        window_dimensions, window_strides, padding, base_dilation, window_dilation))
 
 
 def _window_params(window_dimensions, window_strides, padding, base_dilation,
