@@ -651,6 +651,8 @@ def _select_and_scatter_add_kernel(xp):
 
     def impl(ct, x, *extremum, kind, window_dimensions, window_strides, padding, base_dilation,
              window_dilation):
+        if kind not in ("max", "min"):  # (eager calls skip the shape rule, which says why)
+            raise ValueError(kind)
         if is_tiling(x.shape, ct.dtype, window_dimensions, window_strides, padding,
                      base_dilation, window_dilation):
             return tiled_select_and_scatter_add(xp, ct, x, extremum[0] if extremum else None,
