@@ -514,7 +514,8 @@ def test_window_argmax_is_a_strict_scan_nan_included(cfg, kind, seed):
         assert got[o] == pos, (o, got[o], pos)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(conv_config(), st.integers(1, 3))
 def test_kernel_in_cache_sized_chunks_equals_the_reference(monkeypatch, cfg, chunk_examples):
     # On the CPU the kernel builds its im2col columns a few examples (or contracted features)

@@ -36,6 +36,8 @@ from .._src.ir import Jaxpr, Literal, Var, optimize
 from .._src.jit import _wrap_out
 from .._src.tree_util import tree_flatten, tree_unflatten
 from . import _autograd as AG
+from ._compile_step import StepCompiler
+from ._compile_step import _Fallback as _StepFallback
 from ._func_modules import _module_slots
 from ._tensor import Tensor
 from .func import _rng_token
@@ -534,19 +536,23 @@ class CompiledFunction:
                                 lambda wrappers: (lambda: None), lambda: (AG._mode.enabled,))
         self._module_compilers: dict = {}
         self._stateful: bool | None = None
+        self._step = StepCompiler(fn, getattr(fn, "__name__", "step"))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _state.trace is not EVAL:
             return self.fn(*args, **kwargs)
-        modules, stateful = _referenced_state(self.fn, args, kwargs)
+        modules, optimizers, stateful = _referenced_state(self.fn, args, kwargs)
         if not stateful:
             return self._whole(*args, **kwargs)
+        try:  # the whole step as one program
+            return self._step(modules, optimizers, args, kwargs)
+        except _StepFallback as e:
+            why = str(e)
         if self.fullgraph:
             raise RuntimeError(
-                f"torch.compile({getattr(self.fn, '__name__', 'fn')}, fullgraph=True): a "
-                "function that updates Modules or optimizers in place cannot be compiled as "
-                "one graph here; use fullgraph=False (its Modules are compiled and the "
-                "optimizer runs eagerly), or compile a pure function of tensors"
+                f"torch.compile({getattr(self.fn, '__name__', 'fn')}, fullgraph=True): cannot "
+                f"compile the step as one graph: {why}; use fullgraph=False (its Modules are "
+                "compiled and the rest runs as Python), or compile a pure function of tensors"
             )
         installed = []
         try:
@@ -565,10 +571,15 @@ class CompiledFunction:
                 m.__dict__.pop("forward", None)
 
     def _lowered_text(self) -> str:
-        """The generated code of the last call: the whole function's, or each compiled
-        Module's."""
+        """The generated code of the last call: the whole function's (a training step's
+        included), or each compiled Module's when the step runs as Python."""
         if self._whole._last_entry is not None and not self._module_compilers:
             return self._whole.lowered_text()
+        last = self._step.last
+        if last is not None and not last.fallback:
+            return last.source
+        if last is not None and not self._module_compilers:
+            return last.source
         return "\n".join(f"# {type(m).__name__}\n{c.lowered_text()}"
                          for m, c in self._module_compilers.values())
 
@@ -580,13 +591,14 @@ def _as_forward(compiler: _Compiler) -> Callable:
     return forward
 
 
-def _referenced_state(fn: Callable, args: tuple, kwargs: dict) -> tuple[list, bool]:
-    """The Modules that ``fn`` refers to (arguments, closure cells, globals it names, a bound
-    method's self) and whether it refers to any Module or optimizer at all."""
+def _referenced_state(fn: Callable, args: tuple, kwargs: dict) -> tuple[list, list, bool]:
+    """The Modules and optimizers that ``fn`` refers to (arguments, closure cells, globals it
+    names, a bound method's self) and whether it refers to any Module or optimizer at all."""
     from .nn.modules.module import Module
     from .optim.optimizer import Optimizer
 
     found: list = []
+    optimizers: list = []
     candidates = list(args) + list(kwargs.values())
     target = getattr(fn, "__func__", fn)
     if hasattr(fn, "__self__"):
@@ -608,4 +620,6 @@ def _referenced_state(fn: Callable, args: tuple, kwargs: dict) -> tuple[list, bo
                 found.append(c)
         elif isinstance(c, Optimizer):
             stateful = True
-    return found, stateful
+            if all(c is not o for o in optimizers):
+                optimizers.append(c)
+    return found, optimizers, stateful

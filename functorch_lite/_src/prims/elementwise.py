@@ -444,6 +444,13 @@ def _select_kernel(xp):
     def impl(pred, on_true, on_false):
         if np.size(pred) < 2048:
             return np.where(pred, on_true, on_false)
+        # ReLU and every select-VJP: a same-shape array against +0 (no dtype or shape work)
+        if on_true.__class__ is float and _is_plus_zero(on_true) and \
+                on_false.__class__ is np.ndarray and on_false.shape == pred.shape and \
+                on_false.dtype.kind == "f":
+            uint = _SAME_SIZE_UINT[on_false.dtype.itemsize]
+            return np.multiply(on_false.view(uint), np.logical_not(pred),
+                               dtype=uint).view(on_false.dtype)
         dtype = np.result_type(on_true, on_false)
         uint = _SAME_SIZE_UINT.get(dtype.itemsize)
         if uint is None or dtype.kind not in "biufc":

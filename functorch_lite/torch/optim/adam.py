@@ -56,9 +56,13 @@ def _adam_leaf(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, max_exp_avg
             grad = grad + weight_decay * param
     exp_avg = _lerp(exp_avg, grad, 1 - beta1)
     exp_avg_sq = exp_avg_sq * beta2 + ((1 - beta2) * grad) * grad
-    # The bias corrections are Python floats (torch's non-capturable path).
+    # The bias corrections are Python floats (torch's non-capturable path), or float32 arrays
+    # when the step count is traced (a compiled training step: torch's capturable path).
     bias_correction1 = 1 - beta1 ** step
-    bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)
+    if isinstance(step, float):
+        bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)
+    else:
+        bias_correction2_sqrt = jnp.sqrt(1 - beta2 ** step)
     step_size = lr / bias_correction1
     if amsgrad:
         max_exp_avg_sq = jnp.maximum(max_exp_avg_sq, exp_avg_sq)

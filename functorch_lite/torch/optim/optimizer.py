@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ... import numpy as jnp
+from ..._src.array import Array
 from .. import _autograd as AG
 from .._tensor import Tensor, type_name
 
@@ -171,12 +172,18 @@ def _new_step() -> Tensor:
     return Tensor._from_value(jnp.asarray(0.0, dtype=jnp.float32))
 
 
-def _advance(state: dict) -> float:
+def _advance(state: dict) -> Any:
     """Add one to ``state['step']`` (a scalar tensor, or a number in an old state dict) and
-    return the new count as a Python float (torch's non-capturable path)."""
+    return the new count as a Python float (torch's non-capturable path); while a whole step
+    is being compiled (the count is traced), as the traced float32 value (torch's
+    ``capturable`` path: the bias corrections are computed in float32 on the tensor)."""
     step_t = state["step"]
     if not isinstance(step_t, Tensor):
         step_t = state["step"] = Tensor._from_value(jnp.asarray(float(step_t), jnp.float32))
+    if type(step_t._data) is not Array:  # traced
+        value = step_t._data + jnp.float32(1.0)
+        step_t._set_value(value)
+        return value
     value = jnp.asarray(float(step_t._data) + 1.0, dtype=jnp.float32)
     step_t._set_value(value)
     return float(value)

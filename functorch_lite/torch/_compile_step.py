@@ -1,0 +1,406 @@
+"""``torch.compile`` of a whole training step: forward, loss, ``backward()`` and the optimizer's
+``step()`` staged into ONE generated function.
+
+A function that refers to Modules and optimizers changes state by side effect: it rebinds
+parameters, creates and accumulates ``.grad`` tensors, and updates (or, on the first step,
+creates) optimizer state. To stage it, every tensor it may read or write is a *slot*: each
+parameter and buffer of the referenced Modules, each parameter's ``.grad``, and each tensor of
+the optimizers' ``state``. While tracing, each slot's tensor holds a tracer; the function runs
+once as Python (autograd's tape, ``backward()`` and the update all work on tracers); what each
+slot holds afterwards is an output of the program, and the Python objects are restored
+exactly. Every later call with the same key runs only the generated code and writes each
+output back into its slot: parameters and old state tensors are rebound in place (``_set_value``,
+so the objects users hold stay the same), new ``.grad`` and state tensors are created where the
+traced call created them.
+
+The buffers the program replaces (old parameters, old optimizer state, old gradients) are
+donated to it: the generated code writes its elementwise updates into them (numpy ``out=``)
+rather than into fresh arrays, like a hand-written in-place update. A buffer is only donated
+when nothing outside the slot holds it (reference counts, as for the eager optimizers in
+``optim/_inplace.py``); otherwise the program gets a private copy.
+
+What cannot be staged makes the step fall back to running as Python with its Modules
+compiled (``_compile.CompiledFunction``): Python control flow on tensor values, ``.item()``,
+random draws, optimizer hooks, LR schedulers stepped inside the function, optimizers whose
+update needs a concrete step count (everything but SGD, Adam and AdamW here), Module
+attributes or optimizer hyper-parameters changed by the call. The reason is kept in
+``lowered_text()``.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .._src.array import Array
+from .._src.backends.lowering import lower
+from .._src.core import ShapedArray
+from .._src.interpreters.staging import trace_to_jaxpr
+from .._src.ir import optimize
+from .._src.jit import _wrap_out
+from .._src.tree_util import tree_flatten, tree_unflatten
+from . import _autograd as AG
+from ._func_modules import _module_slots
+from ._tensor import Tensor
+from .func import _rng_token
+
+_TENSOR_FIELDS = ("_data", "_graph", "_tracer", "_fn", "_rg", "_grad", "_vc", "_gen", "_hooks")
+
+
+class _Fallback(Exception):
+    """The step cannot be staged as one program (the message says why)."""
+
+
+class _Snapshot:
+    """Everything a traced call may change, to put back exactly: the fields of every tensor
+    involved, the Modules' registries, and the optimizers' state dicts."""
+
+    def __init__(self, tensors: list, modules: list, optimizers: list):
+        self.tensors = [(t, tuple(getattr(t, f) for f in _TENSOR_FIELDS),
+                         None if t._vc is None else t._vc[0]) for t in tensors]
+        self.registries = [(d, dict(d)) for m in modules for sub in m.modules()
+                           for d in (sub._parameters, sub._buffers, sub._modules)]
+        self.training = [(sub, sub.training) for m in modules for sub in m.modules()]
+        self.states = [(o.state, dict(o.state),
+                        [(st, dict(st)) for st in o.state.values()]) for o in optimizers]
+        self.groups = [(g, dict(g)) for o in optimizers for g in o.param_groups]
+
+    def restore(self) -> None:
+        for t, fields, vc in self.tensors:
+            for f, v in zip(_TENSOR_FIELDS, fields):
+                setattr(t, f, v)
+            if vc is not None:
+                t._vc[0] = vc
+        for d, saved in self.registries:
+            d.clear()
+            d.update(saved)
+        for m, flag in self.training:
+            m.training = flag
+        for state, outer, inner in self.states:
+            for st, saved in inner:
+                st.clear()
+                st.update(saved)
+            state.clear()
+            state.update(outer)
+        for g, saved in self.groups:
+            g.clear()
+            g.update(saved)
+
+    def unchanged_python_state(self) -> str | None:
+        """Why the traced call changed something that a replay cannot repeat, or None."""
+        for d, saved in self.registries:
+            if d.keys() != saved.keys() or any(d[k] is not saved[k] for k in d):
+                return "it assigned a Module attribute (a parameter, buffer or submodule)"
+        for m, flag in self.training:
+            if m.training != flag:
+                return "it switched a Module between train() and eval()"
+        for g, saved in self.groups:
+            if any(k != "params" and g.get(k) != v for k, v in saved.items()):
+                return "it changed an optimizer hyper-parameter (an LR scheduler's step?)"
+        return None
+
+
+class _Entry:
+    __slots__ = ("fallback", "fn", "consts", "source", "in_slots", "donate", "plan", "n_out",
+                 "out_tree", "is_value", "statics")
+
+    def __init__(self) -> None:
+        self.fallback = ""
+        self.source = ""
+
+
+def _params_of(modules: list, optimizers: list) -> list:
+    seen: dict = {}
+    for m in modules:
+        for _, _, t in _module_slots(m).values():
+            if t is not None:
+                seen.setdefault(id(t), t)
+    for o in optimizers:
+        for g in o.param_groups:
+            for p in g["params"]:
+                seen.setdefault(id(p), p)
+    return list(seen.values())
+
+
+def _opt_tensors(optimizers: list) -> list:
+    """(optimizer, parameter, name, tensor) for every tensor in the optimizers' state."""
+    out = []
+    for o in optimizers:
+        for p, st in o.state.items():
+            for name, v in st.items():
+                if isinstance(v, Tensor):
+                    out.append((o, p, name, v))
+                elif not isinstance(v, (int, float, bool, str, type(None))):
+                    raise _Fallback(f"optimizer state {name!r} holds a {type(v).__name__}")
+    return out
+
+
+def _aval_key(t: Tensor) -> tuple:
+    d = t._data
+    if type(d) is not Array or not isinstance(d._value, (np.ndarray, np.generic)):
+        raise _Fallback("a tensor is not a numpy-backed array (a GPU tensor, or a tracer)")
+    return (d._value.shape, d._value.dtype.str, t._rg)
+
+
+def _hashable(v: Any) -> Any:
+    if isinstance(v, (list, tuple)):
+        return tuple(_hashable(x) for x in v)
+    if isinstance(v, Tensor):
+        return ("tensor", _aval_key(v), float(v._data._value.reshape(-1)[0]))
+    hash(v)
+    return v
+
+
+class StepCompiler:
+    """Compiles a training-step function as one program (see the module docstring)."""
+
+    def __init__(self, fn: Callable, name: str):
+        self.fn = fn
+        self.name = name
+        self._cache: dict = {}
+        self._structure: Any = None
+        self.last: _Entry | None = None
+
+    # -- the state a call reads and writes ------------------------------------------------
+    def _params(self, modules: list, optimizers: list) -> tuple[list, list]:
+        """(parameters and buffers, every submodule), re-collected only when the Modules'
+        registries or the optimizers' groups changed (identity checks: this runs every call)."""
+        ids = (tuple(map(id, modules)), tuple(map(id, optimizers)))
+        c = self._structure
+        if c is not None and c[0] == ids and all(
+                tuple(map(id, d.values())) == vals for d, vals in c[1]) and all(
+                tuple(map(id, g["params"])) == vals for g, vals in c[2]):
+            return c[3], c[4]
+        subs = list({id(sub): sub for m in modules for sub in m.modules()}.values())
+        registries = [(d, tuple(map(id, d.values()))) for sub in subs
+                      for d in (sub._parameters, sub._buffers, sub._modules)]
+        groups = [(g, tuple(map(id, g["params"]))) for o in optimizers for g in o.param_groups]
+        params = _params_of(modules, optimizers)
+        self._structure = (ids, registries, groups, params, subs)
+        return params, subs
+
+    def _slots(self, modules: list, optimizers: list) -> tuple[list, Any]:
+        """(slots, key part): each slot is ("t", tensor) for a parameter/buffer, ("g", param)
+        for a parameter's .grad, ("s", optimizer, param, name) for an optimizer state tensor."""
+        from .optim import optimizer as optim_base
+
+        if optim_base._global_step_pre_hooks or optim_base._global_step_post_hooks or any(
+                o._optimizer_step_pre_hooks or o._optimizer_step_post_hooks for o in optimizers):
+            raise _Fallback("an optimizer has step hooks")
+        params, subs = self._params(modules, optimizers)
+        slots: list = [("t", t) for t in params]
+        key: list = [(id(t), _aval_key(t)) for t in params]
+        for p in params:
+            if p._grad is not None:
+                slots.append(("g", p))
+                key.append(("g", id(p), _aval_key(p._grad)))
+        for o, p, name, t in _opt_tensors(optimizers):
+            slots.append(("s", o, p, name))
+            key.append(("s", id(o), id(p), name, _aval_key(t)))
+        for o in optimizers:
+            key.append(("state", id(o), tuple(
+                (id(p), tuple((k, v) for k, v in st.items() if not isinstance(v, Tensor)))
+                for p, st in o.state.items())))
+            for g in o.param_groups:
+                hyper = tuple((k, v) for k, v in g.items() if k != "params")
+                if any(isinstance(v, (Tensor, list)) for _, v in hyper):
+                    hyper = _hashable(hyper)
+                key.append(hyper)
+        key.append(tuple(m.training for m in subs))
+        key.append(AG._mode.enabled)
+        return slots, tuple(key)
+
+    @staticmethod
+    def _tensor_of(slot: tuple) -> Tensor:
+        if slot[0] == "t":
+            return slot[1]
+        if slot[0] == "g":
+            return slot[1]._grad
+        return slot[1].state[slot[2]][slot[3]]
+
+    # -- calling ----------------------------------------------------------------------------
+    def __call__(self, modules: list, optimizers: list, args: tuple, kwargs: dict) -> Any:
+        """The step's result, or raises _Fallback (before any state changed)."""
+        slots, skey = self._slots(modules, optimizers)
+        leaves, treedef = tree_flatten((args, kwargs))
+        akey = []
+        for x in leaves:
+            if isinstance(x, Tensor):
+                akey.append(_aval_key(x))
+            else:
+                try:
+                    hash(x)
+                except TypeError:
+                    raise _Fallback(f"a {type(x).__name__} argument is not hashable") from None
+                akey.append(("static", type(x), x))
+        key = (treedef, tuple(akey), skey)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._cache[key] = self._compile(slots, modules, optimizers, leaves,
+                                                     treedef)
+        self.last = entry
+        if entry.fallback:
+            raise _Fallback(entry.fallback)
+        tensors = [self._tensor_of(s) for s in slots] + [x for x in leaves
+                                                         if isinstance(x, Tensor)]
+        raw = []
+        for k, t in enumerate(tensors):
+            # The program writes into the donated buffers: only ones that no one else holds
+            # (no clone, detach() or state_dict() sharing them, no numpy view); else a copy.
+            if k in entry.donate and _counts(t) != _ALONE:
+                raw.append(t._data._value.copy())
+            else:
+                raw.append(t._data._value)
+        del tensors, t
+        outs = entry.fn(*entry.consts, *raw)
+        del raw
+        with AG.no_grad():
+            for action in entry.plan:
+                _apply(action, outs)
+        values = iter([Tensor._from_value(_wrap_out(o)) for o in outs[:entry.n_out]])
+        statics = iter(entry.statics)
+        return tree_unflatten(entry.out_tree, [next(values) if v else next(statics)
+                                               for v in entry.is_value])
+
+    # -- tracing ----------------------------------------------------------------------------
+    def _compile(self, slots: list, modules: list, optimizers: list, leaves: list,
+                 treedef: Any) -> _Entry:
+        entry = _Entry()
+        tensors = [self._tensor_of(s) for s in slots]
+        arg_pos = [i for i, x in enumerate(leaves) if isinstance(x, Tensor)]
+        inputs = tensors + [leaves[i] for i in arg_pos]
+        avals = [ShapedArray(t._data.shape, t._data.dtype) for t in inputs]
+        params = [s[1] for s in slots if s[0] == "t"]
+        involved = list({id(t): t for t in inputs + params}.values())
+        snap = _Snapshot(involved, modules, optimizers)
+        n_slots = len(slots)
+        box: dict = {}
+
+        def pure(*vals: Any) -> list:
+            for t, v in zip(tensors, vals):
+                t._data = v
+            full = list(leaves)
+            for i, v in zip(arg_pos, vals[n_slots:]):
+                full[i] = Tensor._from_value(v)
+            args, kwargs = tree_unflatten(treedef, full)
+            out = self.fn(*args, **kwargs)
+            if any(full[i]._data is not v for i, v in zip(arg_pos, vals[n_slots:])):
+                raise _Fallback("it changes a tensor argument in place")
+            why = snap.unchanged_python_state()
+            if why is not None:
+                raise _Fallback(why)
+            out_leaves, entry.out_tree = tree_flatten(out)
+            entry.is_value = [isinstance(o, Tensor) for o in out_leaves]
+            entry.statics = [o for o in out_leaves if not isinstance(o, Tensor)]
+            for o in entry.statics:
+                if not (o is None or isinstance(o, (int, float, bool, str))):
+                    raise _Fallback(f"it returns a {type(o).__name__}")
+            results = [o._data for o in out_leaves if isinstance(o, Tensor)]
+            entry.n_out = len(results)
+            box["plan"] = self._plan(slots, tensors, vals, params, optimizers, results)
+            return results
+
+        before = _rng_token()
+        try:
+            jaxpr, _ = trace_to_jaxpr(pure, avals)
+        except _Fallback as e:
+            entry.fallback = str(e)
+        except Exception as e:  # anything the staging cannot follow
+            entry.fallback = f"{type(e).__name__}: {e}"
+        finally:
+            snap.restore()
+        if not entry.fallback and _rng_token() != before:
+            entry.fallback = "it draws random numbers (Dropout in training mode, torch.rand...)"
+        if entry.fallback:
+            entry.source = f"# runs as Python, its Modules compiled: {entry.fallback}\n"
+            return entry
+        entry.plan, written = box["plan"]
+        entry.donate = frozenset(written)
+        jaxpr = optimize(jaxpr)
+        name = "".join(c if c.isalnum() else "_" for c in self.name) or "step"
+        entry.fn, entry.source, entry.consts = lower(jaxpr, np, name, donated=entry.donate)
+        return entry
+
+    def _plan(self, slots: list, tensors: list, vals: tuple, params: list, optimizers: list,
+              results: list) -> tuple[list, set]:
+        """Where each new value goes after a call (appending the values to ``results``), and
+        which inputs (slot positions) the call replaces."""
+        plan: list = []
+        written: set = set()
+        pos_of = {id(t): k for k, t in enumerate(tensors)}
+
+        def emit(value: Any) -> int:
+            results.append(value)
+            return len(results) - 1
+
+        for k, (slot, t) in enumerate(zip(slots, tensors)):
+            if slot[0] == "g":
+                continue  # below, with the parameter's grad as it ends
+            if slot[0] == "s":
+                o, p, name = slot[1:]
+                now = o.state.get(p, {}).get(name)
+                if now is not t:
+                    raise _Fallback(f"the optimizer replaced its state tensor {name!r}")
+            if t._data is not vals[k]:
+                plan.append(("set", t, emit(t._data)))
+                written.add(k)
+        for p in params:
+            g = p._grad
+            k = next((k for k, s in enumerate(slots) if s[0] == "g" and s[1] is p), None)
+            if g is None:
+                if k is not None:
+                    plan.append(("grad_none", p))
+                continue
+            if k is not None and g is tensors[k]:
+                if g._data is not vals[k]:
+                    plan.append(("grad_set", p, emit(g._data)))
+                    written.add(k)
+                continue
+            if id(g) in pos_of and pos_of[id(g)] != k:
+                raise _Fallback("a .grad is another tracked tensor")
+            plan.append(("grad_new", p, g._rg, emit(g._data)))
+            if k is not None:
+                written.add(k)
+        for o in optimizers:
+            for p, st in o.state.items():
+                for name, t in st.items():
+                    if isinstance(t, Tensor) and id(t) not in pos_of:
+                        plan.append(("state_new", o, p, name, emit(t._data)))
+        return plan, written
+
+    def lowered_text(self) -> str:
+        return "" if self.last is None else self.last.source
+
+
+def _apply(action: tuple, outs: tuple) -> None:
+    kind = action[0]
+    if kind == "set":
+        action[1]._set_value(_wrap_out(outs[action[2]]))
+    elif kind == "grad_none":
+        action[1]._grad = None
+    elif kind == "grad_set":
+        action[1]._grad._set_value(_wrap_out(outs[action[2]]))
+    elif kind == "grad_new":
+        g = Tensor._from_value(_wrap_out(outs[action[3]]))
+        if action[2]:
+            g.requires_grad_(True)
+        action[1]._grad = g
+    else:  # state_new
+        _, o, p, name, pos = action
+        o.state.setdefault(p, {})[name] = Tensor._from_value(_wrap_out(outs[pos]))
+
+
+def _counts(t: Tensor) -> tuple | None:
+    """The reference counts of ``t``'s Array and numpy buffer (None: not a plain writeable
+    buffer). Compared with those of a tensor no one else holds, measured the same way."""
+    a = t._data
+    v = a._value
+    if type(v) is not np.ndarray or v.base is not None or not v.flags.writeable \
+            or not v.flags.c_contiguous:
+        return None
+    return sys.getrefcount(a), sys.getrefcount(v)
+
+
+_ALONE = _counts(Tensor._from_value(Array(np.zeros(2, np.float32))))
