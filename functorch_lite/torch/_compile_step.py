@@ -21,9 +21,9 @@ when nothing outside the slot holds it (reference counts, as for the eager optim
 
 What cannot be staged makes the step fall back to running as Python with its Modules
 compiled (``_compile.CompiledFunction``): Python control flow on tensor values, ``.item()``,
-random draws, optimizer hooks, LR schedulers stepped inside the function, optimizers whose
-update needs a concrete step count (everything but SGD, Adam and AdamW here), Module
-attributes or optimizer hyper-parameters changed by the call. The reason is kept in
+random draws, optimizer hooks, LR schedulers stepped inside the function, an optimizer whose
+update needs a concrete value (none of the built-in ones), Module attributes or optimizer
+hyper-parameters changed by the call, a tensor argument changed in place. The reason is kept in
 ``lowered_text()``.
 """
 from __future__ import annotations
