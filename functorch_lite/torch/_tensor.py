@@ -71,6 +71,12 @@ def _leaf_inplace_error(view: bool = False) -> RuntimeError:
     )
 
 
+# While a torch.func transform runs, the tensors changed in place and their values before
+# (id -> (tensor, old value)), so that state a transform must not keep (a per-example value
+# stored in a module buffer) can be found and put back (see func._settled_state).
+MUTATION_LOGS: list[dict] = []
+
+
 class Tensor:
     """A multi-dimensional array with torch's API and autograd, over a core Array.
 
@@ -271,6 +277,8 @@ class Tensor:
     def _assign(self, out: Tensor) -> Tensor:
         """Rebind this tensor to ``out`` (an out-of-place result computed from it): the core of
         every in-place method. Bumps the version counter."""
+        if MUTATION_LOGS:
+            MUTATION_LOGS[-1].setdefault(id(self), (self, self._data))
         self._data = out._data
         old_box = self._vc
         old_version = None if old_box is None else old_box[0]
@@ -301,6 +309,8 @@ class Tensor:
     def _set_value(self, value: Any, bump: bool = True) -> None:
         """Replace the value without autograd noticing (``.data`` semantics): a non-leaf keeps
         its gradient path, with the new value."""
+        if MUTATION_LOGS:
+            MUTATION_LOGS[-1].setdefault(id(self), (self, self._data))
         if self._graph is not None:
             delta = Tensor._from_value(value - self._data)
             out = AG._record(lambda b, d: b + d, self._fn or "CopyBackwards", (self, delta),

@@ -18,10 +18,12 @@ Beyond torch.func (docs/facade_func.md):
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .._src import api as _api
+from .._src.core import Tracer
 from .._src.interpreters.batching import BatchTracer
 from .._src.tree_util import tree_flatten, tree_unflatten
 from . import _autograd as AG
@@ -32,7 +34,7 @@ from ._func_modules import (
     replace_all_batch_norm_modules_,
     stack_module_state,
 )
-from ._tensor import Tensor
+from ._tensor import MUTATION_LOGS, Tensor
 
 __all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd",
            "hessian", "vmap", "linearize", "stack_module_state",
@@ -102,6 +104,50 @@ class _Inputs:
             orig._assign(new_t) if new_t._graph is not None else orig._set_value(new_t._data)
 
 
+def _finished(v: Any) -> bool:
+    """Whether ``v`` is a tracer of a transformation that is over (not one still running
+    around this call)."""
+    return isinstance(v, Tracer) and not v._trace.is_ancestor_of_current()
+
+
+@contextlib.contextmanager
+def _settled_state(where: str) -> Iterator[None]:
+    """Run a transform, then check the tensors that it changed in place but did not get as
+    arguments (a module called directly inside: BatchNorm's running statistics). A new value
+    that is concrete under the tracer (grad, jvp) is kept, as an eager call would; one that
+    only exists inside the transformation (per-example under vmap, staged under jit) cannot be
+    stored: every such tensor is put back and the error says how to pass the state instead.
+    (Tensors created inside the transform, such as the arguments' wrappers, are not checked.)"""
+    log: dict = {}
+    MUTATION_LOGS.append(log)
+    try:
+        yield
+    finally:
+        MUTATION_LOGS.pop()
+    bad = None
+    for t, old in log.values():
+        v = t._data
+        if _finished(old) or not _finished(v):
+            continue
+        try:
+            t._data = v.to_concrete()
+        except Exception:
+            bad = t
+    if bad is None:
+        return
+    for t, old in log.values():
+        if not _finished(old):
+            t._data = old
+    raise RuntimeError(
+        f"{where}: a tensor of shape {list(bad._data.shape)} that is not an argument of the "
+        "transformed function (a module buffer, such as BatchNorm's running_mean in training "
+        "mode) was changed in place with a value that only exists inside the transformation; "
+        "pass the module's state explicitly (torch.func.functional_call(model, (params, "
+        "buffers), args), which writes the buffers back), or call model.eval() first. Its "
+        "value and the other state the call changed were put back."
+    )
+
+
 def _call_as_op(core_fn: Callable, name: str, trees: tuple) -> Any:
     """Run ``core_fn(core_trees)`` (a function of core values returning a pytree) as ONE
     facade op over the Tensors in ``trees``: when one of them requires grad, the core
@@ -120,7 +166,8 @@ def _call_as_op(core_fn: Callable, name: str, trees: tuple) -> Any:
         box["other"] = [o for o in out_leaves if not _is_value(o)]
         return [o for o in out_leaves if _is_value(o)]
 
-    outs = AG.apply(fn, name, tuple(leaves[i] for i in pos), saves=AG.SAVE_NONE)
+    with _settled_state(name.replace("Backward", "").lower()):
+        outs = AG.apply(fn, name, tuple(leaves[i] for i in pos), saves=AG.SAVE_NONE)
     tensors, others = iter(outs), iter(box["other"])
     return tree_unflatten(box["tree"], [next(tensors) if v else next(others)
                                         for v in box["is_value"]])
@@ -257,7 +304,8 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False) -> tuple:
         out, aux = _split_aux(func(*inside), has_aux, "vjp(f, *primals)")
         return _unwrap(out), (_unwrap(aux), inputs.mutated_tree())
 
-    res = _api.vjp(f, *_unwrap(primals), has_aux=True)
+    with _settled_state("vjp"):
+        res = _api.vjp(f, *_unwrap(primals), has_aux=True)
     out, pullback, (aux, mutated) = res
     inputs.write_back(mutated)
     out_tree = tree_flatten(out)[1]
@@ -333,7 +381,8 @@ def linearize(func: Callable, *primals: Any) -> tuple:
     def f(*vals: Any) -> Any:
         return _unwrap(func(*_wrap(vals)))
 
-    out, lin = _api.linearize(f, *_unwrap(primals))
+    with _settled_state("linearize"):
+        out, lin = _api.linearize(f, *_unwrap(primals))
 
     def jvp_fn(*tangents: Any) -> Any:
         return _wrap(lin(*_unwrap(tangents)))

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import functorch_lite as fl
 import functorch_lite.torch as torch
+from functorch_lite._src import core as fl_core
 from functorch_lite.torch import nn
 from functorch_lite.torch.func import (
     functional_call,
@@ -377,3 +378,24 @@ def test_replace_all_batch_norm_modules_():
     x = torch.randn(4, 2)
     out = vmap(lambda xb: net(xb))(x.unsqueeze(1).expand(4, 2, 2).clone())
     assert out.shape == (4, 2, 3)
+
+
+def test_a_module_called_directly_keeps_concrete_state_updates_and_refuses_traced_ones():
+    torch.manual_seed(0)
+    bn, ref = nn.BatchNorm1d(3), nn.BatchNorm1d(3)
+    x = torch.randn(6, 3)
+    # under grad the running statistics' update is concrete: kept, as an eager call would
+    torch.func.grad(lambda x: (bn(x) ** 2).sum())(x)
+    ref(x)
+    for a, b in zip(bn.buffers(), ref.buffers()):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+    # under vmap it would be one value per example: refused, and nothing is half-updated
+    before = [b.numpy().copy() for b in bn.buffers()]
+    with pytest.raises(RuntimeError, match="functional_call.*eval"):
+        torch.func.vmap(bn)(torch.randn(4, 6, 3))
+    for b, old in zip(bn.buffers(), before):
+        np.testing.assert_array_equal(b.numpy(), old)
+    assert all(not isinstance(b._data, fl_core.Tracer) for b in bn.buffers())
+    bn.eval()  # eval mode only reads them: fine
+    out = torch.func.vmap(bn)(torch.randn(4, 6, 3))
+    assert out.shape == (4, 6, 3)
