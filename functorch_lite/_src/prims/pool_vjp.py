@@ -2,9 +2,10 @@
 its rules are in ``conv.py``): windows that tile the operand, with no padding or dilation.
 
 Each window's cotangent goes to its first extremum in row-major window order, exactly as the
-general path (``window_argmax`` then a scatter-add into zeros) puts it, bit for bit, but with
-no flat indices and no scatter: per window offset, one strided comparison against the
-windows' extrema and one strided masked write into the output.
+general path (``window_argmax`` then a scatter-add into zeros) puts it, bit for bit, but
+cheaper: per window offset, one strided comparison against the windows' extrema (the
+forward's, when NaN-free) gives each window's winning offset; then one flat index per window
+(a cached per-shape base plus the offset's delta) and one plain assignment into zeros.
 """
 from __future__ import annotations
 
@@ -54,7 +55,6 @@ def tiled_select_and_scatter_add(xp: Any, ct: Any, x: Any, extremum: Any, kind: 
     ``extremum``, if not None, is the forward pass's ``reduce_window_{kind}(x)``: it saves
     computing the windows' extrema again, unless one of them is NaN."""
     out_shape = tuple(n // k for n, k in zip(x.shape, window))
-    remainder = any(n != o * k for n, o, k in zip(x.shape, out_shape, window))
     if math.prod(out_shape) == 0:
         return xp.zeros(x.shape, dtype=ct.dtype)
     if extremum is not None and not (x.dtype.kind == "f" and xp.isnan(extremum).any()):
@@ -70,26 +70,48 @@ def tiled_select_and_scatter_add(xp: Any, ct: Any, x: Any, extremum: Any, kind: 
     # last offset, that offset holds the first extremum.
     worse = xp.less if kind == "max" else xp.greater
     pending = worse(x[offsets[0]], best)
-    # ct + 0: the general path adds each cotangent into zeros (-0.0 becomes +0.0); then the
-    # winners' bits are copied by an integer mask (a float multiply would turn inf * 0 into NaN
-    # and write -0.0 for losers)
-    bits = np.dtype(f"i{ct.dtype.itemsize}")
-    ct_bits = xp.add(ct, ct.dtype.type(0)).view(bits)
-    result = (xp.zeros if remainder else xp.empty)(x.shape, dtype=ct.dtype)
-    result_bits = result.view(bits)
-    mask = xp.empty(out_shape, dtype=bits)
+    # ``which``: each window's winning offset number, then one flat index per window and a
+    # single assignment of the cotangents into zeros (fewer strided passes than one masked
+    # write per offset; indices are unique, so no accumulation is needed)
+    which = xp.zeros(out_shape, dtype=np.uint8 if len(offsets) < 256 else np.int32)
     hit = xp.empty(out_shape, dtype=bool)
     last = len(offsets) - 1
-    for k, sl in enumerate(offsets):
-        if k == 0:
-            xp.subtract(pending.view(np.int8), 1, out=mask)  # -1 (all bits) where it won
+    for k in range(1, last + 1):
+        if k < last:
+            xp.equal(x[offsets[k]], best, out=hit)
+            xp.logical_and(hit, pending, out=hit)
+            xp.greater(pending, hit, out=pending)  # pending and not hit
         else:
-            if k < last:
-                xp.equal(x[sl], best, out=hit)
-                xp.logical_and(hit, pending, out=hit)
-                xp.greater(pending, hit, out=pending)  # pending and not hit
-            else:
-                hit = pending
-            xp.negative(hit.view(np.int8), out=mask)
-        xp.bitwise_and(ct_bits, mask, out=result_bits[sl])
-    return result
+            hit = pending
+        xp.add(which, hit.view(np.uint8) * which.dtype.type(k), out=which)
+    strides = [math.prod(x.shape[i + 1:]) for i in range(x.ndim)]
+    deltas = xp.asarray([sum(o * s for o, s in zip(off, strides))
+                         for off in itertools.product(*(range(k) for k in window))],
+                        dtype=np.intp)
+    flat = deltas.take(which.astype(np.intp))
+    flat += _window_base(xp, x.shape, window, out_shape)
+    # ct + 0: the general path adds each cotangent into zeros (-0.0 becomes +0.0); the
+    # assignment copies bits (NaN payloads, inf) unchanged
+    result = xp.zeros(math.prod(x.shape), dtype=ct.dtype)
+    result[flat.reshape(-1)] = xp.add(ct, ct.dtype.type(0)).reshape(-1)
+    return result.reshape(x.shape)
+
+
+_BASES: dict = {}
+
+
+def _window_base(xp: Any, shape: tuple, window: tuple, out_shape: tuple) -> Any:
+    """The flat index of each window's first element (read-only; cached per shape: pooling
+    meets the same few shapes every step)."""
+    key = (xp.__name__, shape, window)
+    base = _BASES.get(key)
+    if base is None:
+        base = xp.zeros(out_shape, dtype=np.intp)
+        for ax, (o, k) in enumerate(zip(out_shape, window)):
+            step = k * math.prod(shape[ax + 1:])
+            base = base + (xp.arange(o, dtype=np.intp) * step).reshape(
+                (1,) * ax + (o,) + (1,) * (len(shape) - ax - 1))
+        if len(_BASES) >= 16:
+            _BASES.clear()
+        _BASES[key] = base
+    return base
