@@ -552,3 +552,18 @@ def test_kernel_gradient_in_chunks_of_contracted_features(monkeypatch, budget):
     want = np.einsum("nohw,nckhlw->ockl", ct, np.lib.stride_tricks.sliding_window_view(
         x, (7, 7), axis=(2, 3)).transpose(0, 1, 2, 4, 3, 5))
     np.testing.assert_allclose(chunked, want, rtol=1e-10)
+
+
+@pytest.mark.parametrize("n", [2, 12])  # examples innermost in the shifted adds when n >= 3
+@pytest.mark.parametrize("lhs_dil, rhs_dil, groups", [((1, 1), (1, 1), 1), ((2, 1), (1, 2), 1),
+                                                      ((1, 1), (1, 1), 2)])
+def test_col2im_in_both_layouts_equals_the_reference(n, lhs_dil, rhs_dil, groups):
+    # Few output features from many input features with unit strides take col2im; its adds
+    # run along the examples or along the last spatial axis, whichever is longer.
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((n, 8, 3, 3))
+    w = rng.standard_normal((2, 8 // groups, 2, 2))
+    p = ((1, 1), ((1, 2), (0, 1)), lhs_dil, rhs_dil, groups)
+    got = C.conv_general_dilated(x, w, (1, 1), *p[1:])
+    np.testing.assert_allclose(got, conv_ref(x, w, *p), rtol=1e-12, atol=1e-12)
+    assert 2 * 9 < 8 * int(np.prod(np.shape(got)[2:]))  # (the col2im condition holds)
