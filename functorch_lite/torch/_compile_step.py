@@ -21,7 +21,8 @@ when nothing outside the slot holds it (reference counts, as for the eager optim
 
 What cannot be staged makes the step fall back to running as Python with its Modules
 compiled (``_compile.CompiledFunction``): Python control flow on tensor values, ``.item()``,
-random draws, optimizer hooks, LR schedulers stepped inside the function, an optimizer whose
+random draws, tensors made from host data (a DataLoader iterated inside, ``torch.tensor``),
+optimizer hooks, LR schedulers stepped inside the function, an optimizer whose
 update needs a concrete value (none of the built-in ones), Module attributes or optimizer
 hyper-parameters changed by the call, a tensor argument changed in place. The reason is kept in
 ``lowered_text()``.
@@ -42,6 +43,7 @@ from .._src.ir import optimize
 from .._src.jit import _wrap_out
 from .._src.tree_util import tree_flatten, tree_unflatten
 from . import _autograd as AG
+from ._creation import HOST_DATA
 from ._func_modules import _module_slots
 from ._tensor import Tensor
 from .func import _rng_token
@@ -302,7 +304,7 @@ class StepCompiler:
             box["plan"] = self._plan(slots, tensors, vals, params, optimizers, results)
             return results
 
-        before = _rng_token()
+        before, host_before = _rng_token(), HOST_DATA[0]
         try:
             jaxpr, _ = trace_to_jaxpr(pure, avals)
         except _Fallback as e:
@@ -313,6 +315,10 @@ class StepCompiler:
             snap.restore()
         if not entry.fallback and _rng_token() != before:
             entry.fallback = "it draws random numbers (Dropout in training mode, torch.rand...)"
+        if not entry.fallback and HOST_DATA[0] != host_before:
+            entry.fallback = ("it makes tensors from host data (a DataLoader's batches, "
+                              "torch.tensor/from_numpy), which the program would freeze; pass "
+                              "the batch as an argument")
         if entry.fallback:
             entry.source = f"# runs as Python, its Modules compiled: {entry.fallback}\n"
             return entry

@@ -38,6 +38,12 @@ def _size(size: tuple) -> tuple:
     return tuple(out)
 
 
+# How many tensors were made from host data (Python numbers, lists, numpy arrays, a batch
+# from a DataLoader): ``torch.compile`` of a training step compares it before and after its
+# trace, since such data would be frozen into the program as a constant.
+HOST_DATA = [0]
+
+
 def _finish(value: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
     arr = Array(value)
     if device is not None:
@@ -108,6 +114,7 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
             value = value.astype(D.as_dtype(dtype).np)
         dev = device if device is not None else data.device
         return _finish(value, dev, requires_grad)
+    HOST_DATA[0] += 1
     tree = _to_numpy_tree(data) if isinstance(data, (list, tuple)) else data
     try:
         value = np.array(tree)
@@ -160,6 +167,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    HOST_DATA[0] += 1
     if ndarray.dtype.kind not in "biufc":
         raise TypeError(
             f"can't convert np.ndarray of type {ndarray.dtype}. The only supported types are: "

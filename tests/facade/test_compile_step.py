@@ -216,3 +216,39 @@ def test_an_argument_changed_in_place_makes_the_step_run_as_python():
         f(torch.ones(2, 6), counter)
     assert float(counter) == 3.0
     assert "argument in place" in f._step.last.fallback
+
+
+def test_data_made_inside_the_step_is_not_frozen_into_the_program():
+    # A DataLoader iterated inside (or torch.tensor of Python data) would be a constant of
+    # the program: the step runs as Python instead, and each call sees its new data.
+    torch.manual_seed(0)
+    model = mlp()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    data = {"rows": [[1.0] * 6, [2.0] * 6]}
+
+    def step():
+        x = torch.tensor(data["rows"])
+        opt.zero_grad()
+        loss = model(x).sum()
+        loss.backward()
+        opt.step()
+        return loss
+
+    f = torch.compile(step)
+    first = float(f())
+    data["rows"] = [[-1.0] * 6, [5.0] * 6]
+    second = f()
+    assert "host data" in f._step.last.fallback
+    assert float(second) != first
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.randn(8, 6), torch.randn(8, 4)), batch_size=4)
+
+    def epoch():
+        for x, y in loader:
+            opt.zero_grad()
+            nn.functional.mse_loss(model(x), y).backward()
+            opt.step()
+
+    g = torch.compile(epoch)
+    g()
+    assert "host data" in g._step.last.fallback

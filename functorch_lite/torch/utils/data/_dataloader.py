@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._creation import HOST_DATA
 from ._collate import default_collate, default_convert
 from ._dataset import IterableDataset, batch_gatherer
 from ._sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
@@ -190,6 +191,7 @@ class DataLoader:
         return len(self._index_sampler)
 
     def __iter__(self) -> _LoaderIter:
+        HOST_DATA[0] += 1  # (its batches are data a compiled step must not freeze)
         if isinstance(self.dataset, IterableDataset):
             batches = self._iterable_batches()
         else:
