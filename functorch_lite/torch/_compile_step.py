@@ -37,15 +37,16 @@ import numpy as np
 
 from .._src.array import Array
 from .._src.backends.lowering import lower
-from .._src.core import ShapedArray
+from .._src.core import ShapedArray, Tracer
 from .._src.interpreters.staging import trace_to_jaxpr
 from .._src.ir import optimize
 from .._src.jit import _wrap_out
 from .._src.tree_util import tree_flatten, tree_unflatten
 from . import _autograd as AG
+from . import _engine
 from ._creation import HOST_DATA
 from ._func_modules import _module_slots
-from ._tensor import Tensor
+from ._tensor import MUTATION_LOGS, Tensor
 from .func import _rng_token
 
 _TENSOR_FIELDS = ("_data", "_graph", "_tracer", "_fn", "_rg", "_grad", "_vc", "_gen", "_hooks")
@@ -169,7 +170,8 @@ class StepCompiler:
     def _params(self, modules: list, optimizers: list) -> tuple[list, list]:
         """(parameters and buffers, every submodule), re-collected only when the Modules'
         registries or the optimizers' groups changed (identity checks: this runs every call)."""
-        ids = (tuple(map(id, modules)), tuple(map(id, optimizers)))
+        ids = (tuple(map(id, modules)), tuple(map(id, optimizers)),
+               tuple(id(g) for o in optimizers for g in o.param_groups))  # add_param_group
         c = self._structure
         if c is not None and c[0] == ids and all(
                 tuple(map(id, d.values())) == vals for d, vals in c[1]) and all(
@@ -276,6 +278,15 @@ class StepCompiler:
         avals = [ShapedArray(t._data.shape, t._data.dtype) for t in inputs]
         params = [s[1] for s in slots if s[0] == "t"]
         involved = list({id(t): t for t in inputs + params}.values())
+        for i in arg_pos:
+            x = leaves[i]
+            if x._rg or x._graph is not None or any(x is t for t in involved[:len(tensors)]):
+                # The program would see a detached copy: no gradient would reach it, and a
+                # parameter passed in would not be the parameter the step updates.
+                entry.fallback = ("a tensor argument requires grad (or is a parameter, buffer "
+                                  "or state tensor of the step): its gradient would be lost")
+                entry.source = f"# runs as Python, its Modules compiled: {entry.fallback}\n"
+                return entry
         snap = _Snapshot(involved, modules, optimizers)
         n_slots = len(slots)
         box: dict = {}
@@ -299,11 +310,48 @@ class StepCompiler:
             for o in entry.statics:
                 if not (o is None or isinstance(o, (int, float, bool, str))):
                     raise _Fallback(f"it returns a {type(o).__name__}")
+            if any(isinstance(o, Tensor) and o._graph is not None and not o._graph.freed
+                   for o in out_leaves):
+                raise _Fallback("it returns a tensor whose autograd graph is still live "
+                                "(backward() called outside the step)")
             results = [o._data for o in out_leaves if isinstance(o, Tensor)]
             entry.n_out = len(results)
             box["plan"] = self._plan(slots, tensors, vals, params, optimizers, results)
+            # the tensors the plan writes back (created .grad and optimizer state included)
+            box["known"] = {
+                id(p._grad) for p in params} | {
+                id(t) for o in optimizers for st in o.state.values() for t in st.values()}
             return results
 
+        from .optim import optimizer as optim_base
+
+        known_optimizers = {id(o) for o in optimizers}
+
+        def unknown_optimizer(opt: Any, args: Any, kwargs: Any) -> None:
+            # An optimizer found only through an attribute or a container: its state is no
+            # slot, so its update would leak tracers into it. Refuse before it changes.
+            if id(opt) not in known_optimizers:
+                raise _Fallback(f"it steps a {type(opt).__name__} that it reaches only through "
+                                "an attribute or a container (keep optimizers in locals, "
+                                "globals or arguments)")
+
+        slot_params = {id(p) for p in params}
+        accumulate = _engine.accumulate_grad
+
+        def accumulate_into_slot(t: Any, g: Any) -> None:
+            # A tensor read from a closure or global that requires grad is a constant of the
+            # program: its .grad could not be written back (and would hold a tracer).
+            if id(t) not in slot_params:
+                raise _Fallback("backward() reaches a tensor that requires grad but is no "
+                                "parameter of the Modules and optimizers it refers to; pass "
+                                "it to an optimizer, or refer to its Module in the step")
+            accumulate(t, g)
+
+        hook_key = object()
+        optim_base._global_step_pre_hooks[hook_key] = unknown_optimizer
+        _engine.accumulate_grad = accumulate_into_slot
+        mutated: dict = {}
+        MUTATION_LOGS.append(mutated)
         before, host_before = _rng_token(), HOST_DATA[0]
         try:
             jaxpr, _ = trace_to_jaxpr(pure, avals)
@@ -312,7 +360,27 @@ class StepCompiler:
         except Exception as e:  # anything the staging cannot follow
             entry.fallback = f"{type(e).__name__}: {e}"
         finally:
+            MUTATION_LOGS.pop()
+            _engine.accumulate_grad = accumulate
+            del optim_base._global_step_pre_hooks[hook_key]
             snap.restore()
+        # Tensors that are no slot but were changed in place (a Module reached through a
+        # helper's closure or an attribute: BatchNorm's running statistics; a global tensor):
+        # the program cannot write them back, and they hold tracers now. Put them back and
+        # run as Python. (Temporaries made and changed inside the step are held by no one.)
+        known = box.get("known", set()) | {id(t) for t in involved}
+        base = _refcounts([(Tensor._from_value(Array(np.zeros(1))), None)])[0]
+        entries = [e for e in mutated.values() if id(e[0]) not in known]
+        stray = [e for e, n in zip(entries, _refcounts(entries)) if n > base]
+        del entries
+        for t, old in stray:
+            if not isinstance(old, Tracer):
+                t._data = old
+        if stray and not entry.fallback:
+            entry.fallback = ("it changes in place a tensor that is no parameter, buffer or "
+                              "optimizer state of the Modules and optimizers it refers to (a "
+                              "Module reached only through a helper or an attribute, a global "
+                              "tensor); refer to such Modules in the step itself")
         if not entry.fallback and _rng_token() != before:
             entry.fallback = "it draws random numbers (Dropout in training mode, torch.rand...)"
         if not entry.fallback and HOST_DATA[0] != host_before:
@@ -350,7 +418,10 @@ class StepCompiler:
                 if now is not t:
                     raise _Fallback(f"the optimizer replaced its state tensor {name!r}")
             if t._data is not vals[k]:
-                plan.append(("set", t, emit(t._data)))
+                if slot[0] == "s":  # looked up at each call: load_state_dict() replaces it
+                    plan.append(("state_set", slot[1], slot[2], slot[3], emit(t._data)))
+                else:
+                    plan.append(("set", t, emit(t._data)))
                 written.add(k)
         for p in params:
             g = p._grad
@@ -384,6 +455,9 @@ def _apply(action: tuple, outs: tuple) -> None:
     kind = action[0]
     if kind == "set":
         action[1]._set_value(_wrap_out(outs[action[2]]))
+    elif kind == "state_set":
+        _, o, p, name, pos = action
+        o.state[p][name]._set_value(_wrap_out(outs[pos]))
     elif kind == "grad_none":
         action[1]._grad = None
     elif kind == "grad_set":
@@ -396,6 +470,12 @@ def _apply(action: tuple, outs: tuple) -> None:
     else:  # state_new
         _, o, p, name, pos = action
         o.state.setdefault(p, {})[name] = Tensor._from_value(_wrap_out(outs[pos]))
+
+
+def _refcounts(entries: list) -> list:
+    """Reference counts of the tensors in (tensor, old value) pairs, compared with that of a
+    tensor held only by such a pair, measured the same way."""
+    return [sys.getrefcount(t) for t, _ in entries]
 
 
 def _counts(t: Tensor) -> tuple | None:
