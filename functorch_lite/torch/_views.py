@@ -97,6 +97,21 @@ class _View(Tensor):
         if not self._data_view and base._rg and base._graph is None and AG._mode.enabled:
             raise _leaf_inplace_error(view=True)
 
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """A deep copy of a view is an independent plain tensor with its current values (as in
+        torch: ``copy.deepcopy(model.state_dict())`` keeps a snapshot of the weights)."""
+        if self._graph is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the "
+                "deepcopy protocol at the moment. Use .detach().clone() first."
+            )
+        out = Tensor._leaf(self._data, False)
+        out._rg = self._rg
+        if self._grad is not None:
+            out._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = out
+        return out
+
     def _assign(self, out: Tensor) -> Tensor:
         base = self._base
         shared = self._vc is base._vc and self._vc is not None

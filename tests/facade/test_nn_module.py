@@ -412,3 +412,24 @@ def test_modules_without_a_forward_say_what_to_do():
     with pytest.raises(NotImplementedError, match="NoDimCheck must implement "
                                                   "_check_input_dim.*subclass one of those"):
         NoDimCheck(2)(torch.zeros(3, 2))
+
+
+def test_deepcopy_of_a_state_dict_is_a_snapshot():
+    # torch's transfer-learning tutorial keeps its best weights with
+    # copy.deepcopy(model.state_dict()): the state dict's tensors are live (detached views),
+    # a deep copy must be independent plain tensors.
+    import copy
+
+    torch.manual_seed(0)
+    model = nn.Linear(2, 3)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    live = model.state_dict()
+    best = copy.deepcopy(live)
+    before = best["weight"].numpy().copy()
+    model(torch.ones(1, 2)).sum().backward()
+    opt.step()
+    np.testing.assert_array_equal(best["weight"].numpy(), before)
+    assert not np.array_equal(live["weight"].numpy(), before)  # the live dict follows
+    assert type(best["weight"]) is torch.Tensor and not best["weight"].requires_grad
+    model.load_state_dict(best)
+    np.testing.assert_array_equal(model.weight.detach().numpy(), before)
