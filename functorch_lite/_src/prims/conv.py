@@ -158,7 +158,7 @@ def _conv_kernel(xp):
             # The columns are K times the input: on the CPU, a few examples at a time, so
             # they are read back from cache rather than memory (2x faster on a 5x5 kernel).
             per_example = c * k_size * p_size * lhs.dtype.itemsize
-            step = n if xp is not np else max(1, min(n, _CACHE_BYTES // per_example))
+            step = n if xp is not np else max(1, min(n, _CACHE_BYTES // max(1, per_example)))
             perm = (1,) + k_axes + (0,) + sp_axes
             if step == n:
                 cols = win.transpose(perm).reshape(g, (c // g) * k_size, n * p_size)
@@ -178,7 +178,8 @@ def _conv_kernel(xp):
         win = win.reshape((n, g, c // g) + win.shape[2:])
         perm = (1, 0) + tuple(a + 1 for a in sp_axes) + (2,) + tuple(a + 1 for a in k_axes)
         per_feature = n * p_size * k_size * lhs.dtype.itemsize
-        step = c // g if xp is not np else max(1, min(c // g, _CACHE_BYTES // per_feature))
+        step = c // g if xp is not np else max(1, min(c // g,
+                                                    _CACHE_BYTES // max(1, per_feature)))
         if g == 1 and step < c:
             # As above: the columns a few contracted features at a time, summed (the kernel's
             # gradient of a 5x5 convolution: 2x faster than one large copy and matmul).
@@ -216,7 +217,7 @@ def _conv_col2im(xp: Any, lhs: Any, rhs: Any, padding: tuple, lhs_dilation: tupl
     # instead of, say, 10: LeNet's input gradient 2.2 -> 1.36 ms, same sums in the same order).
     # (Unlike im2col, taking a few examples at a time does not pay here: the shifted adds per
     # tap then cost more in calls than the cache saves.)
-    examples_inner = n >= in_sp[-1]
+    examples_inner = bool(in_sp) and n >= in_sp[-1]  # (no spatial axes: one layout)
     if examples_inner:
         x = lhs.reshape(n, g, cg, i_size).transpose(1, 2, 3, 0).reshape(g, cg, i_size * n)
     else:
@@ -629,7 +630,7 @@ def _offset_to_flat(xp, which, shape, batch_dims, window, strides, padding, base
             else:
                 small_flat = small_flat + part
     flat = flat + small_flat
-    if getattr(flat, "shape", ()) != out or flat.dtype != np.int64:
+    if getattr(flat, "shape", None) != out or flat.dtype != np.int64:  # (0-d: a Python 0)
         flat = xp.broadcast_to(xp.asarray(flat, dtype=np.int64), out)
     if small_valid is not True:
         valid = small_valid if valid is True else valid & small_valid

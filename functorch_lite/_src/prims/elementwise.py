@@ -447,8 +447,8 @@ def _select_kernel(xp):
         # ReLU and every select-VJP: a same-shape array against +0 (no dtype or shape work)
         if on_true.__class__ is float and _is_plus_zero(on_true) and \
                 on_false.__class__ is np.ndarray and on_false.shape == pred.shape and \
-                on_false.dtype.kind == "f":
-            uint = _SAME_SIZE_UINT[on_false.dtype.itemsize]
+                on_false.dtype.kind == "f" and on_false.dtype.itemsize in _SAME_SIZE_UINT:
+            uint = _SAME_SIZE_UINT[on_false.dtype.itemsize]  # (not long double: 16 bytes)
             return np.multiply(on_false.view(uint), np.logical_not(pred),
                                dtype=uint).view(on_false.dtype)
         dtype = np.result_type(on_true, on_false)
