@@ -167,6 +167,10 @@ def broadcast_in_dim(operand: Any, shape: Any, broadcast_dimensions: Any) -> Any
     """
     shape, broadcast_dimensions = tuple(shape), tuple(broadcast_dimensions)
     _check_increasing(shape, broadcast_dimensions)
+    if not hasattr(operand, "shape"):  # a Python scalar or list: as an array (weak scalars)
+        from ._src.numpy._convert import asarray
+
+        operand = asarray(operand)
     return _broadcast_in_dim(operand, shape, broadcast_dimensions)
 
 

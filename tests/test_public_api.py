@@ -42,3 +42,16 @@ def test_lax_covers_the_core_operations():
     for name in ["add", "mul", "sin", "exp", "select", "dot_general", "reduce_sum", "reshape",
                  "broadcast_in_dim", "gather", "scatter", "cond", "stop_gradient", "slice"]:
         assert callable(getattr(fl.lax, name)), name
+
+
+def test_lax_broadcast_in_dim_takes_python_scalars():
+    # (as JAX's lax does: the scalar is an array of the default dtype)
+    import numpy as np
+
+    from functorch_lite import lax
+
+    out = lax.broadcast_in_dim(2.0, (4, 2), ())
+    assert out.shape == (4, 2) and out.dtype == np.float32
+    np.testing.assert_array_equal(np.asarray(out), np.full((4, 2), 2.0, np.float32))
+    np.testing.assert_array_equal(np.asarray(fl.jit(lambda: lax.broadcast_in_dim(3, (2,), ()))()),
+                                  [3, 3])
