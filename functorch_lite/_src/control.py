@@ -107,7 +107,14 @@ def _retyped(run: Callable, leaves: list, weak: list) -> Any:
 # ---- cond / switch ------------------------------------------------------------------------------
 
 
-_NO_OPERAND = object()
+class _NoOperand:
+    """The default of ``cond``'s legacy ``operand=`` keyword: not given."""
+
+    def __repr__(self) -> str:
+        return "<not given>"
+
+
+_NO_OPERAND = _NoOperand()
 
 
 def switch(index: Any, branches: Sequence[Callable], *operands: Any,
