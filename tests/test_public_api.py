@@ -55,3 +55,18 @@ def test_lax_broadcast_in_dim_takes_python_scalars():
     np.testing.assert_array_equal(np.asarray(out), np.full((4, 2), 2.0, np.float32))
     np.testing.assert_array_equal(np.asarray(fl.jit(lambda: lax.broadcast_in_dim(3, (2,), ()))()),
                                   [3, 3])
+
+
+def test_docs_api_md_is_regenerated(capsys):
+    # docs/api.md lists every public name with its signature; adding or changing one means
+    # running `python docs/gen_api.py > docs/api.md` in the same commit.
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("gen_api", root / "docs" / "gen_api.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    gen.main()
+    assert capsys.readouterr().out == (root / "docs" / "api.md").read_text(), (
+        "docs/api.md is out of date: run `python docs/gen_api.py > docs/api.md`")
