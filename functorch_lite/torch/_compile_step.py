@@ -48,6 +48,7 @@ from ._creation import HOST_DATA
 from ._func_modules import _module_slots
 from ._tensor import MUTATION_LOGS, Tensor
 from .func import _rng_token
+from .optim import _inplace
 
 _TENSOR_FIELDS = ("_data", "_graph", "_tracer", "_fn", "_rg", "_grad", "_vc", "_gen", "_hooks")
 
@@ -106,7 +107,7 @@ class _Snapshot:
 
 
 class _Entry:
-    __slots__ = ("fallback", "fn", "consts", "source", "in_slots", "donate", "plan", "n_out",
+    __slots__ = ("fallback", "fn", "consts", "source", "donate", "plan", "n_out",
                  "out_tree", "is_value", "statics")
 
     def __init__(self) -> None:
@@ -253,7 +254,7 @@ class StepCompiler:
         for k, t in enumerate(tensors):
             # The program writes into the donated buffers: only ones that no one else holds
             # (no clone, detach() or state_dict() sharing them, no numpy view); else a copy.
-            if k in entry.donate and _counts(t) != _ALONE:
+            if k in entry.donate and _inplace._probe(t) != _inplace._BASELINE:
                 raw.append(t._data._value.copy())
             else:
                 raw.append(t._data._value)
@@ -477,16 +478,3 @@ def _refcounts(entries: list) -> list:
     tensor held only by such a pair, measured the same way."""
     return [sys.getrefcount(t) for t, _ in entries]
 
-
-def _counts(t: Tensor) -> tuple | None:
-    """The reference counts of ``t``'s Array and numpy buffer (None: not a plain writeable
-    buffer). Compared with those of a tensor no one else holds, measured the same way."""
-    a = t._data
-    v = a._value
-    if type(v) is not np.ndarray or v.base is not None or not v.flags.writeable \
-            or not v.flags.c_contiguous:
-        return None
-    return sys.getrefcount(a), sys.getrefcount(v)
-
-
-_ALONE = _counts(Tensor._from_value(Array(np.zeros(2, np.float32))))
