@@ -119,6 +119,16 @@ class ReverseTrace(Trace):
                 out = Array(prim.impl(primals[0]._value))
             except Exception as e:
                 raise _kernel_error(prim, primals, params, e) from e
+        elif n == 2 and not params and primals[0].__class__ is Array and \
+                (primals[1].__class__ is Array or primals[1].__class__ is float) and not \
+                prim.multiple_results and not _backends_in_use["cupy"]:
+            # ... and the next commonest: a binary one (a float passes as numpy's weak scalar).
+            b = primals[1]
+            try:
+                out = Array(prim.impl(primals[0]._value, b if b.__class__ is float
+                                      else b._value))
+            except Exception as e:
+                raise _kernel_error(prim, primals, params, e) from e
         else:
             out = eval_apply(prim, primals, params)
         if prim.vjp is ZERO_DERIVATIVE:
