@@ -24,7 +24,8 @@ optimizer ``step``), every library from the same initial weights and the same ba
    the row says so. Row 3b (information) compiles only the model (``torch.compile(model)``,
    the loss, backward engine and optimizer running as Python). Row 4 (information) is the
    same step written as a pure function (``value_and_grad`` + the Adam update in
-   ``functorch_lite.numpy``) under the core's ``fl.jit``.
+   ``functorch_lite.numpy``) under the core's ``fl.jit``, the parameters and Adam state
+   donated (``donate_argnums``) as JAX training loops do.
 
 The numpy reference is what a careful person writes by hand: the forward pass saving its
 intermediates, the chain rule, and torch's update formulas, in place. Before timing, a few steps
@@ -339,7 +340,7 @@ def core_jit_mlp_step(params: dict, x: np.ndarray, y: np.ndarray):
         p = {k: p[k] - (lr / c1) * (m[k] / (jnp.sqrt(v[k]) / jnp.sqrt(c2) + eps)) for k in p}
         return loss, p, m, v, t
 
-    jstep = fl.jit(step)
+    jstep = fl.jit(step, donate_argnums=(0, 1, 2))  # params and Adam state, as JAX loops do
     state = {"p": {k: jnp.asarray(v) for k, v in params.items()},
              "m": {k: jnp.zeros(v.shape, jnp.float32) for k, v in params.items()},
              "v": {k: jnp.zeros(v.shape, jnp.float32) for k, v in params.items()},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,3 +112,67 @@ def test_scalars_and_broadcasts_are_not_written_into():
     got = fl.jit(f)(x, np.float64(0.5))
     np.testing.assert_allclose(np.asarray(got[0]), np.exp(x + 1.0))
     np.testing.assert_allclose(np.asarray(got[1]), 2.0)
+
+
+# ---- donate_argnums ------------------------------------------------------------------------------
+
+
+def _adam(p, g, m, v):
+    m = 0.9 * m + 0.1 * g
+    v = 0.999 * v + 0.001 * g * g
+    return p - 0.01 * m / (jnp.sqrt(v) + 1e-8), m, v
+
+
+def _adam_args(seed=0):
+    rng = np.random.default_rng(seed)
+    p, g, m, v = (rng.standard_normal((5, 7)) for _ in range(4))
+    return [jnp.asarray(a) for a in (p, g, m, np.abs(v))]
+
+
+def test_donated_arrays_hold_the_results_and_are_deleted():
+    import weakref
+
+    want = fl.jit(_adam)(*_adam_args())
+    f = fl.jit(_adam, donate_argnums=(0, 2, 3))
+    args = _adam_args()
+    p_buffer = weakref.ref(args[0]._value)  # (a weak reference: not a holder of the buffer)
+    out = f(*args)
+    for got, w in zip(out, want):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(w))
+    assert out[0]._value is p_buffer()  # the new parameters live in the old ones' memory
+    assert [a.is_deleted() for a in args] == [True, False, True, True]
+    with pytest.raises(RuntimeError, match="deleted.*donate"):
+        args[0] + 1
+    assert repr(args[0]) == "Array(<deleted>)"
+    np.testing.assert_array_equal(np.asarray(args[1]), np.asarray(_adam_args()[1]))
+
+
+def test_a_donated_buffer_that_something_else_holds_is_copied_first():
+    f = fl.jit(lambda x, y: x * 2.0 + y, donate_argnums=0)
+    x = jnp.arange(6.0).reshape(2, 3)
+    view = x.reshape(6)  # shares x's memory
+    np_view = np.asarray(x)  # so does this
+    out = f(x, jnp.ones((2, 3)))
+    np.testing.assert_array_equal(np.asarray(out), np.arange(6.0).reshape(2, 3) * 2 + 1)
+    np.testing.assert_array_equal(np.asarray(view), np.arange(6.0))
+    np.testing.assert_array_equal(np_view, np.arange(6.0).reshape(2, 3))
+    assert x.is_deleted()
+    z = jnp.arange(4.0)  # the same array donated and passed again: still read intact
+    np.testing.assert_array_equal(np.asarray(fl.jit(lambda a, b: a * 3.0 + b,
+                                                    donate_argnums=0)(z, z)), np.arange(4.0) * 4)
+    host = np.arange(3.0)  # a numpy argument is copied, as always
+    fl.jit(lambda a: a + 1.0, donate_argnums=0)(host)
+    np.testing.assert_array_equal(host, np.arange(3.0))
+
+
+def test_donate_argnames_pytrees_and_static_overlap():
+    def step(params, lr):
+        return {k: v - lr * v for k, v in params.items()}
+
+    f = fl.jit(step, donate_argnames="params")
+    params = {"a": jnp.ones(3), "b": jnp.full((2, 2), 2.0)}
+    out = f(params, 0.5)
+    assert all(v.is_deleted() for v in params.values())
+    np.testing.assert_array_equal(np.asarray(out["b"]), np.full((2, 2), 1.0))
+    with pytest.raises(ValueError, match="both static and donated"):
+        fl.jit(step, static_argnums=1, donate_argnames="lr")

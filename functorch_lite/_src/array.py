@@ -157,6 +157,25 @@ class Array:
         """No-op on numpy (computation is synchronous); kept for JAX compatibility."""
         return self
 
+    def delete(self) -> None:
+        """Free this array's buffer; any later use raises RuntimeError (as JAX's). A jit call
+        does this to the arrays given for its ``donate_argnums``.
+
+        Example:
+            >>> x = jnp.ones(3)
+            >>> x.delete()
+            >>> x.is_deleted()
+            True
+        """
+        self._value = _DELETED
+
+    def is_deleted(self) -> bool:
+        """Whether ``delete()`` freed this array (a donated jit argument, say).
+
+        Example: ``jnp.ones(3).is_deleted()`` is False.
+        """
+        return self._value is _DELETED
+
     # ---- immutability & hashing -----------------------------------------------------------------
     def __setitem__(self, idx, value):
         raise TypeError(
@@ -172,6 +191,8 @@ class Array:
 
     # ---- printing -------------------------------------------------------------------------------
     def __repr__(self) -> str:
+        if self._value is _DELETED:
+            return "Array(<deleted>)"
         return _format(_to_numpy(self._value), "Array")
 
     def __str__(self) -> str:
@@ -191,6 +212,25 @@ class Array:
             return format(self.item(), spec)
         return format(str(self), spec)
 
+
+class _DeletedBuffer:
+    """The value of a deleted Array: every use (shape, arithmetic, conversion) raises."""
+
+    __slots__ = ()
+
+    def _fail(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            "Array has been deleted: it was donated to a jit-compiled function (donate_argnums) "
+            "or deleted with .delete(), and its memory may hold other values now; use the "
+            "function's result instead, or do not donate an array you use again"
+        )
+
+    __getattr__ = _fail
+    __array__ = __array_ufunc__ = __array_function__ = _fail
+    __len__ = __iter__ = __getitem__ = __bool__ = __float__ = __int__ = __index__ = _fail
+
+
+_DELETED = _DeletedBuffer()
 
 _DEVICES = ("cpu", "gpu")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -36,6 +37,7 @@ class Lowered:
         self.out_tree = out_tree
         self.name = name
         self.consts = tuple(jaxpr.consts)
+        self.donated: frozenset = frozenset()  # positions of the donated argument leaves
 
     def as_text(self) -> str:
         """The generated Python function that runs on every call with these shapes."""
@@ -58,7 +60,7 @@ class JitFunction:
     trace after the first was needed; ``lower(*args).as_text()`` shows the generated code."""
 
     def __init__(self, fun: Callable, static_argnums: Sequence[int],
-                 static_argnames: Sequence[str]):
+                 static_argnames: Sequence[str], donate: tuple = ((), ())):
         functools.update_wrapper(self, fun)
         self.fun = fun
         try:
@@ -66,14 +68,17 @@ class JitFunction:
         except (TypeError, ValueError):
             self._params = []
         names = [p.name for p in self._params]
-        self.static_argnums = set(static_argnums)
-        self.static_argnames = set(static_argnames)
-        for i in list(self.static_argnums):
-            if i < len(names):
-                self.static_argnames.add(names[i])
-        for n in list(self.static_argnames):
-            if n in names:
-                self.static_argnums.add(names.index(n))
+        self.static_argnums, self.static_argnames = _positions_and_names(
+            static_argnums, static_argnames, names)
+        self.donate_argnums, self.donate_argnames = _positions_and_names(
+            donate[0], donate[1], names)
+        both = (self.static_argnums & self.donate_argnums) or (
+            self.static_argnames & self.donate_argnames)
+        if both:
+            raise ValueError(
+                f"jit({getattr(fun, '__name__', 'fn')}): arguments {sorted(map(str, both))} are "
+                "both static and donated; a static argument is a constant of the compiled "
+                "code and has no memory to donate")
         self._cache: dict[Any, Lowered] = {}
         self._last_key: Any = None
         self.retrace_reasons: list[str] = []
@@ -138,8 +143,20 @@ class JitFunction:
         lowered = self._cache.get(key)
         if lowered is None:
             lowered = self._compile(key, args, kwargs)
-        raw = [x._value if type(x) is Array else _raw(x) for x in leaves]
+        donated = lowered.donated
+        if donated:
+            ids = [id(x._value) for x in leaves if type(x) is Array]
+            shared = {i for i in ids if ids.count(i) > 1}
+            raw = [_donated_value(x, shared) if k in donated else
+                   x._value if type(x) is Array else _raw(x) for k, x in enumerate(leaves)]
+        else:
+            raw = [x._value if type(x) is Array else _raw(x) for x in leaves]
         outs = lowered.fn(*lowered.consts, *raw)
+        if donated:
+            del raw
+            for k in donated:
+                if type(leaves[k]) is Array:
+                    leaves[k].delete()
         if lowered.out_tree is LEAF:
             return _wrap_out(outs[0])
         return tree_unflatten(lowered.out_tree, [_wrap_out(o) for o in outs])
@@ -196,8 +213,11 @@ class JitFunction:
         if backend == "cupy":
             import cupy as xp  # noqa: F811
         name = _identifier(getattr(self.fun, "__name__", "fn"))
-        fn, source, _ = lower(jaxpr, xp, name)
+        donated = _donated_leaves(parts, self.donate_argnums, self.donate_argnames) \
+            if xp is np else frozenset()
+        fn, source, _ = lower(jaxpr, xp, name, donated=donated)
         lowered = Lowered(jaxpr, raw_jaxpr, fn, source, out_box["tree"], name)
+        lowered.donated = donated
         self._cache[key] = lowered
         self._last_key = key
         return lowered
@@ -311,22 +331,80 @@ def _leaf_label(k: int, n: int) -> str:
     return "" if n == 1 else f" leaf {k}"
 
 
+def _positions_and_names(nums: Sequence[int], names: Sequence[str],
+                         params: list[str]) -> tuple[set, set]:
+    """Argument positions and names, each completed from the other through the signature."""
+    positions, named = set(nums), set(names)
+    for i in list(positions):
+        if i < len(params):
+            named.add(params[i])
+    for n in list(named):
+        if n in params:
+            positions.add(params.index(n))
+    return positions, named
+
+
+def _donated_leaves(parts: tuple, donate_nums: set, donate_names: set) -> frozenset:
+    """Positions, among the dynamic leaves of a call with key ``parts``, of the donated ones."""
+    out, k = [], 0
+    for part in parts:
+        if part[0] != "dyn":
+            continue
+        n = len(part[3])
+        if part[1] in donate_nums or part[1] in donate_names:
+            out.extend(range(k, k + n))
+        k += n
+    return frozenset(out)
+
+
+def _buffer_refs(a: Array) -> int:
+    v = a._value
+    return sys.getrefcount(v)
+
+
+# The count `_buffer_refs` sees for a buffer that only its own Array holds.
+_ALONE = _buffer_refs(Array(np.zeros(2)))
+
+
+def _donated_value(a: Any, shared: set) -> Any:
+    """The raw value to pass for a donated argument leaf: an Array's own buffer when nothing
+    else holds it (no other Array, numpy view, or other argument of this call, whose ids are
+    in ``shared``), so the call may write its results there; else a private copy."""
+    if type(a) is not Array:
+        return _raw(a)  # (numpy arguments are copied anyway)
+    # (counted first, holding no reference of our own to the buffer)
+    if _buffer_refs(a) == _ALONE and type(a._value) is np.ndarray and \
+            a._value.base is None and a._value.flags.writeable and id(a._value) not in shared:
+        return a._value
+    return a._value.copy()
+
+
 def jit(fun: Callable | None = None, *, static_argnums: int | Sequence[int] = (),
-        static_argnames: str | Sequence[str] = (), donate_argnums: Any = None,
-        inline: bool = False) -> Any:
+        static_argnames: str | Sequence[str] = (), donate_argnums: int | Sequence[int] = (),
+        donate_argnames: str | Sequence[str] = (), inline: bool = False) -> Any:
     """Compile ``fun``: trace once per argument signature, optimise (DCE, CSE, algebraic
     simplification, constant folding) and run generated numpy code on later calls.
+
+    ``donate_argnums``/``donate_argnames`` (as in JAX): the arrays in those arguments are given
+    to the call, which may write its results into their memory (a training step updating
+    parameters and optimizer state in place). Afterwards they are deleted: using one raises
+    RuntimeError. ``inline`` is accepted for JAX compatibility (calls under another
+    transformation are always inlined).
 
     Example:
         >>> f = jit(lambda x: jnp.sin(x) * 2.0)
         >>> f(jnp.ones(3))
         Array([1.6829419, 1.6829419, 1.6829419], dtype=float32)
         >>> print(f.lower(jnp.ones(3)).as_text())   # the generated function
+        >>> step = jit(lambda p, g: p - 0.1 * g, donate_argnums=0)  # p's memory is reused
     """
-    nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
-    names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+    def _tuple(v: Any, one: type) -> tuple:
+        return (v,) if isinstance(v, one) else tuple(v)
+
+    nums, names = _tuple(static_argnums, int), _tuple(static_argnames, str)
+    donate = (_tuple(donate_argnums, int), _tuple(donate_argnames, str))
     if fun is None:
-        return lambda f: JitFunction(f, nums, names)
+        return lambda f: JitFunction(f, nums, names, donate)
     if not callable(fun):
         raise TypeError(f"jit expects a callable, got {type(fun).__name__}")
-    return JitFunction(fun, nums, names)
+    return JitFunction(fun, nums, names, donate)
