@@ -33,11 +33,11 @@ from .._src.backends.lowering import lower
 from .._src.core import EVAL, ShapedArray, _state
 from .._src.interpreters.staging import trace_to_jaxpr
 from .._src.ir import Jaxpr, Literal, Var, optimize
-from .._src.jit import _wrap_out
+from .._src.jit import _identifier, _wrap_out
 from .._src.tree_util import tree_flatten, tree_unflatten
 from . import _autograd as AG
 from ._compile_step import StepCompiler
-from ._compile_step import _Fallback as _StepFallback
+from ._compile_step import _Fallback as _GraphBreak
 from ._func_modules import _module_slots
 from ._tensor import Tensor
 from .func import _rng_token
@@ -45,10 +45,6 @@ from .func import _rng_token
 __all__ = ["compile"]
 
 _MODES = (None, "default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
-
-
-class _GraphBreak(Exception):
-    pass
 
 
 def compile(model: Any = None, *, fullgraph: bool = False, dynamic: bool | None = None,
@@ -324,7 +320,7 @@ class _Compiler:
                       t._data.dtype.kind in "fc"]
         if not entry.diff:
             jaxpr = optimize(jaxpr)
-            entry.fwd, entry.source, entry.fwd_consts = lower(jaxpr, np, _ident(self.name))
+            entry.fwd, entry.source, entry.fwd_consts = lower(jaxpr, np, _identifier(self.name))
             return
         n_out, n_mut = entry.n_out, entry.n_mut
         out_avals = [v.aval for v in jaxpr.outvars[:n_out]]
@@ -349,7 +345,7 @@ class _Compiler:
         full, _ = trace_to_jaxpr(fwd_bwd, avals + ct_avals)
         full = optimize(full)
         fwd, bwd, _ = _split(full, n_in, n_out + n_mut)
-        name = _ident(self.name)
+        name = _identifier(self.name)
         entry.fwd, src_f, entry.fwd_consts = lower(fwd, np, name + "_forward")
         entry.bwd, src_b, entry.bwd_consts = lower(bwd, np, name + "_backward")
         entry.source = src_f + "\n" + src_b
@@ -359,11 +355,6 @@ class _Compiler:
         if e is None:
             return ""
         return f"# graph break, runs eagerly: {e.reason}\n" if e.eager else e.source
-
-
-def _ident(name: str) -> str:
-    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
-    return cleaned if cleaned and not cleaned[0].isdigit() else f"fn_{cleaned}"
 
 
 def _raw(v: Any) -> Any:
@@ -546,7 +537,7 @@ class CompiledFunction:
             return self._whole(*args, **kwargs)
         try:  # the whole step as one program
             return self._step(modules, optimizers, args, kwargs)
-        except _StepFallback as e:
+        except _GraphBreak as e:
             why = str(e)
         if self.fullgraph:
             raise RuntimeError(
@@ -608,7 +599,7 @@ def _referenced_state(fn: Callable, args: tuple, kwargs: dict) -> tuple[list, li
         for cell in getattr(target, "__closure__", None) or ():
             try:
                 candidates.append(cell.cell_contents)
-            except ValueError:
+            except ValueError:  # an empty cell (a variable not yet bound): nothing to find
                 pass
         glb = getattr(target, "__globals__", {})
         candidates += [glb[n] for n in code.co_names if n in glb]

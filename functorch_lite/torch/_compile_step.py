@@ -40,7 +40,7 @@ from .._src.backends.lowering import lower
 from .._src.core import ShapedArray, Tracer
 from .._src.interpreters.staging import trace_to_jaxpr
 from .._src.ir import optimize
-from .._src.jit import _wrap_out
+from .._src.jit import _identifier, _wrap_out
 from .._src.tree_util import tree_flatten, tree_unflatten
 from . import _autograd as AG
 from . import _engine
@@ -54,7 +54,8 @@ _TENSOR_FIELDS = ("_data", "_graph", "_tracer", "_fn", "_rg", "_grad", "_vc", "_
 
 
 class _Fallback(Exception):
-    """The step cannot be staged as one program (the message says why)."""
+    """What cannot be staged (the message says why): a whole step then runs as Python with
+    its Modules compiled; a Module's or a pure function's key then runs eagerly."""
 
 
 class _Snapshot:
@@ -394,8 +395,8 @@ class StepCompiler:
         entry.plan, written = box["plan"]
         entry.donate = frozenset(written)
         jaxpr = optimize(jaxpr)
-        name = "".join(c if c.isalnum() else "_" for c in self.name) or "step"
-        entry.fn, entry.source, entry.consts = lower(jaxpr, np, name, donated=entry.donate)
+        entry.fn, entry.source, entry.consts = lower(jaxpr, np, _identifier(self.name),
+                                                     donated=entry.donate)
         return entry
 
     def _plan(self, slots: list, tensors: list, vals: tuple, params: list, optimizers: list,
