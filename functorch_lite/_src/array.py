@@ -5,6 +5,7 @@ and on every ``Tracer`` by ``_src/numpy/methods.py``, so both behave alike.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -213,6 +214,19 @@ class Array:
         return format(str(self), spec)
 
 
+def buffer_refs(a: Array) -> int | None:
+    """How many references hold ``a``'s numpy buffer, counted through this function (compare
+    with ``BUFFER_ALONE``: only ``a`` holds it), or None when the buffer cannot be written in
+    place: not a plain, owning, writeable, C-contiguous numpy array. The in-place paths (jit's
+    donated arguments, the facade optimizers' state) write a buffer only when nothing else
+    (another Array, a numpy view, a list) can see it."""
+    v = a._value
+    if type(v) is not np.ndarray or v.base is not None or not v.flags.writeable \
+            or not v.flags.c_contiguous:
+        return None
+    return sys.getrefcount(v)
+
+
 class _DeletedBuffer:
     """The value of a deleted Array: every use (shape, arithmetic, conversion) raises."""
 
@@ -231,6 +245,7 @@ class _DeletedBuffer:
 
 
 _DELETED = _DeletedBuffer()
+BUFFER_ALONE = buffer_refs(Array(np.zeros(2)))
 
 _DEVICES = ("cpu", "gpu")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import sys
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .array import Array
+from .array import BUFFER_ALONE, Array, buffer_refs
 from .backends.lowering import lower
 from .config import config
 from .core import EVAL, ShapedArray, Tracer, _backends_in_use, _leaked, _state
@@ -357,24 +356,13 @@ def _donated_leaves(parts: tuple, donate_nums: set, donate_names: set) -> frozen
     return frozenset(out)
 
 
-def _buffer_refs(a: Array) -> int:
-    v = a._value
-    return sys.getrefcount(v)
-
-
-# The count `_buffer_refs` sees for a buffer that only its own Array holds.
-_ALONE = _buffer_refs(Array(np.zeros(2)))
-
-
 def _donated_value(a: Any, shared: set) -> Any:
     """The raw value to pass for a donated argument leaf: an Array's own buffer when nothing
     else holds it (no other Array, numpy view, or other argument of this call, whose ids are
     in ``shared``), so the call may write its results there; else a private copy."""
     if type(a) is not Array:
         return _raw(a)  # (numpy arguments are copied anyway)
-    # (counted first, holding no reference of our own to the buffer)
-    if _buffer_refs(a) == _ALONE and type(a._value) is np.ndarray and \
-            a._value.base is None and a._value.flags.writeable and id(a._value) not in shared:
+    if id(a._value) not in shared and buffer_refs(a) == BUFFER_ALONE:
         return a._value
     return a._value.copy()
 

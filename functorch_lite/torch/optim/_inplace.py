@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..._src.array import Array
+from ..._src.array import Array, buffer_refs
 from .._tensor import Tensor
 
 __all__ = ["eager_numpy", "owned_buffer", "private_buffer", "commit", "scratch"]
@@ -45,15 +45,13 @@ def eager_numpy(*values: Any) -> bool:
 
 def _probe(t: Tensor) -> tuple[int, int] | None:
     """The reference counts of ``t``'s Array and numpy buffer, or None when the buffer cannot
-    be written (not a plain owning, writeable, contiguous numpy array)."""
+    be written (see ``buffer_refs``). The Array's count matters too here: unlike a donated
+    jit argument, the Array lives on, and whoever else holds it must not see it change."""
     a = t._data
     if type(a) is not Array:
         return None
-    v = a._value
-    if (type(v) is not np.ndarray or v.base is not None or not v.flags.writeable
-            or not v.flags.c_contiguous):
-        return None
-    return sys.getrefcount(a), sys.getrefcount(v)
+    n = buffer_refs(a)
+    return None if n is None else (sys.getrefcount(a), n)
 
 
 def _baseline() -> tuple[int, int] | None:
