@@ -114,7 +114,7 @@ def load_torch():
     torch.set_num_threads(1)
     try:
         torch.set_num_interop_threads(1)
-    except RuntimeError:
+    except RuntimeError:  # torch allows setting it once per process: already set is fine
         pass
     log(f"  torch {torch.__version__}: threads={torch.get_num_threads()}")
     return torch
@@ -198,7 +198,7 @@ def _cpu_name() -> str:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
-    except OSError:
+    except OSError:  # no /proc (not Linux): fall back to platform's answer
         pass
     return platform.processor() or "?"
 
